@@ -1,0 +1,166 @@
+import cookie from "@fastify/cookie";
+import helmet from "@fastify/helmet";
+import swagger from "@fastify/swagger";
+import swaggerUi from "@fastify/swagger-ui";
+import Fastify, { type FastifyInstance } from "fastify";
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
+import type { DestinationStream } from "pino";
+import type { Config } from "../config.js";
+import type { Context } from "../context.js";
+import type { Database } from "../db/database.js";
+import { KeyCache } from "../keys/key-cache.js";
+import { keyPattern } from "../keys/key-format.js";
+import { UsageRecorder } from "../keys/usage-recorder.js";
+import { localVerificationChanges, type VerificationChanges } from "../keys/verification-changes.js";
+import { KeyVerifier } from "../keys/verify-key.js";
+import { marketplaceRoutes } from "../marketplace/routes.js";
+import { registerApiKeyAuth } from "./api-key-auth.js";
+import { auditRoutes } from "./console/audit-routes.js";
+import { keyRoutes } from "./console/key-routes.js";
+import { sessionRoutes } from "./console/session-routes.js";
+import { userRoutes } from "./console/user-routes.js";
+import { registerConsoleAssets } from "./console-assets.js";
+import { installErrorHandler } from "./error-handler.js";
+import { keyInfoRoute } from "./key-info-route.js";
+import { registerSessionAuth } from "./session-auth.js";
+import "./request-context.js";
+
+export interface BuildAppOptions {
+  config: Config;
+  database: Database;
+  /** Where logs go (tests capture them to prove no secret is written); stdout by default. */
+  logStream?: DestinationStream;
+  /** How verification changes reach other instances; this instance's cache is always invalidated. */
+  publishChanges?: (local: VerificationChanges, cache: KeyCache) => VerificationChanges;
+  /** Queue a key's last-used time at most this often (ms); about a minute by default. */
+  usageIntervalMs?: number;
+}
+
+export interface Keyward {
+  app: FastifyInstance;
+  ctx: Context;
+  verifier: KeyVerifier;
+  usage: UsageRecorder;
+}
+
+const keyInText = new RegExp(keyPattern.source, "g");
+
+/** Builds the Fastify app with both APIs, docs and the console; the caller listens and closes. */
+export async function buildApp(options: BuildAppOptions): Promise<Keyward> {
+  const { config, database } = options;
+  const app = Fastify({
+    trustProxy: config.trustProxy,
+    bodyLimit: config.bodyLimitBytes,
+    requestIdHeader: false,
+    logger: {
+      level: config.logLevel,
+      ...(options.logStream ? { stream: options.logStream } : {}),
+      redact: {
+        paths: [
+          "req.headers.authorization",
+          'req.headers["x-api-key"]',
+          "req.headers.cookie",
+          "res.headers['set-cookie']",
+        ],
+        censor: "[redacted]",
+      },
+      serializers: {
+        // A key pasted into a query string must not reach the log either.
+        req: (req: { method: string; url: string; ip?: string }) => ({
+          method: req.method,
+          url: req.url.replace(keyInText, "mpk_[redacted]"),
+          ip: req.ip,
+        }),
+      },
+    },
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  installErrorHandler(app);
+
+  const cache = new KeyCache({ maxEntries: config.keyCacheSize, maxAgeMs: config.keyCacheMaxAgeMs });
+  const usage = new UsageRecorder({
+    db: database.db,
+    flushEveryMs: config.usageFlushMs,
+    onError: (error) => app.log.error({ err: error }, "could not record key usage"),
+  });
+  const local = localVerificationChanges(cache);
+  const changes = options.publishChanges ? options.publishChanges(local, cache) : local;
+  const ctx: Context = { db: database.db, changes };
+  const verifier = new KeyVerifier({
+    db: database.db,
+    cache,
+    usage,
+    hasExternalWrites: database.hasExternalWrites,
+    ...(options.usageIntervalMs === undefined ? {} : { usageIntervalMs: options.usageIntervalMs }),
+  });
+  usage.start();
+  app.addHook("onClose", async () => usage.stop());
+
+  await app.register(cookie);
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", "data:"],
+        connectSrc: ["'self'"],
+        fontSrc: ["'self'", "data:"],
+        objectSrc: ["'none'"],
+        frameAncestors: ["'none'"],
+      },
+    },
+  });
+  await app.register(swagger, {
+    openapi: {
+      openapi: "3.1.0",
+      info: {
+        title: "Keyward",
+        version: "1.0.0",
+        description:
+          "The marketplace API (authenticate with an API key: `Authorization: Bearer mpk_…`) and the console API (session cookie + X-CSRF-Token).",
+      },
+      components: {
+        securitySchemes: {
+          apiKey: { type: "http", scheme: "bearer", description: "An API key from Account > API Keys" },
+          session: { type: "apiKey", in: "cookie", name: "keyward_session" },
+        },
+      },
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: "/docs", staticCSP: true });
+
+  const deps = { ctx, config };
+  await app.register(
+    async (scope) => {
+      registerApiKeyAuth(scope, verifier);
+      await scope.register(keyInfoRoute);
+      await scope.register(marketplaceRoutes, { database });
+    },
+    { prefix: "/api/v1" },
+  );
+  await app.register(
+    async (scope) => {
+      registerSessionAuth(scope, { db: database.db, config });
+      await scope.register(sessionRoutes, deps);
+      await scope.register(keyRoutes, deps);
+      await scope.register(userRoutes, deps);
+      await scope.register(auditRoutes, deps);
+    },
+    { prefix: "/console/api" },
+  );
+
+  app.get("/healthz", { schema: { hide: true } }, async () => ({ status: "ok" }));
+  app.get("/readyz", { schema: { hide: true } }, async (_request, reply) => {
+    try {
+      await database.db.selectFrom("accounts").select("id").limit(1).execute();
+      return { status: "ready", database: database.dialect, cacheTrusted: cache.isTrusted };
+    } catch {
+      return reply.status(503).send({ status: "unavailable", database: database.dialect });
+    }
+  });
+  await registerConsoleAssets(app, config);
+  return { app, ctx, verifier, usage };
+}

@@ -1,0 +1,7 @@
+import type { Config } from "../../config.js";
+import type { Context } from "../../context.js";
+
+export interface RouteDeps {
+  ctx: Context;
+  config: Config;
+}

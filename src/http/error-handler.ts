@@ -1,0 +1,61 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { hasZodFastifySchemaValidationErrors } from "fastify-type-provider-zod";
+import { AppError, type ErrorCode, errorStatus } from "../errors.js";
+
+export interface ErrorBody {
+  error: { code: ErrorCode; message: string; requestId: string; fields?: string[] };
+}
+
+/** Renders every failure as {"error":{"code","message","requestId"}}; 5xx never carry internals. */
+export function installErrorHandler(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const appError = toAppError(error);
+    if (appError.status >= 500) request.log.error({ err: error }, "request failed");
+    if (appError.code === "rate_limited" && error.statusCode === 429) {
+      // @fastify/rate-limit already set Retry-After.
+    }
+    return sendError(request, reply, appError);
+  });
+}
+
+export function sendError(request: FastifyRequest, reply: FastifyReply, error: AppError) {
+  const body: ErrorBody = { error: { code: error.code, message: error.message, requestId: request.id } };
+  const fields = error.details?.fields;
+  if (Array.isArray(fields)) body.error.fields = fields as string[];
+  return reply.status(error.status).send(body);
+}
+
+function toAppError(error: FastifyError): AppError {
+  if (error instanceof AppError) return error;
+  if (hasZodFastifySchemaValidationErrors(error)) {
+    const context = error.validationContext ?? "body";
+    const fields = error.validation.map((issue) => {
+      const path = issue.instancePath.replace(/^\//, "").replaceAll("/", ".");
+      return path ? `${context}.${path}` : context;
+    });
+    const message = error.validation.map((issue, i) => `${fields[i]}: ${issue.message}`).join("; ");
+    return new AppError("invalid_request", message, { fields: [...new Set(fields)] });
+  }
+  switch (error.code) {
+    case "FST_ERR_CTP_BODY_TOO_LARGE":
+      return new AppError("payload_too_large", "The request body is too large.");
+    case "FST_ERR_CTP_INVALID_MEDIA_TYPE":
+      return new AppError("unsupported_media_type", "Send the request body as application/json.");
+    case "FST_ERR_CTP_EMPTY_JSON_BODY":
+      return new AppError("invalid_request", "body: a JSON body is required.", { fields: ["body"] });
+    case "FST_ERR_CTP_INVALID_JSON_BODY":
+      return new AppError("invalid_request", "body: is not valid JSON.", { fields: ["body"] });
+  }
+  const status = error.statusCode ?? 500;
+  if (status === 429)
+    return new AppError("rate_limited", error.message || "Too many requests. Try again later.");
+  if (status === 503) return new AppError("service_unavailable", "Keyward is temporarily unavailable.");
+  if (status >= 400 && status < 500) {
+    const code = (Object.keys(errorStatus) as ErrorCode[]).find((c) => errorStatus[c] === status);
+    return new AppError(code ?? "invalid_request", error.message);
+  }
+  return new AppError(
+    "internal_error",
+    "Something went wrong on our side. Quote the requestId if it persists.",
+  );
+}

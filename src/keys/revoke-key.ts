@@ -1,0 +1,42 @@
+import { recordAuditEvent } from "../audit/record-audit-event.js";
+import type { Context } from "../context.js";
+import { AppError } from "../errors.js";
+import { nowIso } from "../shared/time.js";
+import { type Actor, actorUserId, isAdministrator } from "../users/actor.js";
+import { type ApiKeyView, getKey } from "./key-view.js";
+
+export interface RevokeKeyOptions {
+  actor: Actor;
+  keyId: string;
+}
+
+/**
+ * Permanently revokes a key; Administrators only. The change is committed and every cache told
+ * before this returns, so a request made after the response is rejected.
+ */
+export async function revokeKey(ctx: Context, options: RevokeKeyOptions): Promise<ApiKeyView> {
+  const { actor, keyId } = options;
+  if (!isAdministrator(actor)) {
+    throw new AppError("administrator_required", "Only an Administrator can revoke API keys.");
+  }
+  await ctx.db.transaction().execute(async (trx) => {
+    const before = await getKey(trx, { actor, keyId });
+    if (before.status === "revoked") throw new AppError("conflict", "This API key is already revoked.");
+    await trx
+      .updateTable("api_keys")
+      .set({ revoked_at: nowIso(), revoked_by_user_id: actorUserId(actor) })
+      .where("id", "=", keyId)
+      .where("account_id", "=", actor.accountId)
+      .where("revoked_at", "is", null)
+      .execute();
+    await recordAuditEvent(trx, {
+      accountId: actor.accountId,
+      actor,
+      action: "api_key.revoked",
+      target: { type: "api_key", id: keyId },
+      details: { name: before.name, owner: before.owner.email, hint: before.hint },
+    });
+  });
+  await ctx.changes.keyChanged(keyId);
+  return getKey(ctx.db, { actor, keyId });
+}
