@@ -18,6 +18,9 @@ const configSchema = z.object({
   KEYWARD_SECURE_COOKIES: z.enum(["auto", "always", "never"]).default("auto"),
   KEYWARD_REDIS_URL: z.string().url().optional(),
   KEYWARD_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(10_485_760).default(65_536),
+  KEYWARD_KEY_FAILURES_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(20),
+  KEYWARD_SIGN_IN_FAILURES_PER_EMAIL: z.coerce.number().int().min(1).max(1000).default(5),
+  KEYWARD_SIGN_IN_FAILURES_PER_IP: z.coerce.number().int().min(1).max(100_000).default(50),
   KEYWARD_WEB_DIST: z.string().min(1).default("./web/dist"),
 });
 
@@ -37,6 +40,9 @@ export interface Config {
   redisUrl: string | undefined;
   bodyLimitBytes: number;
   webDistDir: string;
+  keyFailuresPerMinute: number;
+  signInFailuresPerEmail: number;
+  signInFailuresPerIp: number;
 }
 
 /** Parses the environment; throws a ConfigError naming every variable that is wrong. */
@@ -62,6 +68,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     redisUrl: e.KEYWARD_REDIS_URL,
     bodyLimitBytes: e.KEYWARD_BODY_LIMIT_BYTES,
     webDistDir: e.KEYWARD_WEB_DIST,
+    keyFailuresPerMinute: e.KEYWARD_KEY_FAILURES_PER_MINUTE,
+    signInFailuresPerEmail: e.KEYWARD_SIGN_IN_FAILURES_PER_EMAIL,
+    signInFailuresPerIp: e.KEYWARD_SIGN_IN_FAILURES_PER_IP,
   };
 }
 

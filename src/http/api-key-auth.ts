@@ -1,8 +1,9 @@
 import type { FastifyInstance, FastifyRequest, onRequestHookHandler } from "fastify";
+import type { KeyFailureLimiter } from "../abuse/key-failure-limiter.js";
 import { AppError } from "../errors.js";
 import type { CachedKey } from "../keys/key-cache.js";
 import { allows } from "../keys/permissions.js";
-import type { KeyVerifier } from "../keys/verify-key.js";
+import { type KeyVerifier, rejectionFor } from "../keys/verify-key.js";
 import { findSection } from "../marketplace/sections.js";
 
 const bearer = /^bearer\s+/i;
@@ -16,46 +17,65 @@ export function readPresentedKey(request: FastifyRequest): string | undefined {
   return typeof header === "string" ? header.trim() : undefined;
 }
 
+type Done = (error?: AppError) => void;
+
 /**
  * onRequest hook for /api/v1: verifies the key and checks the route's declared permission.
- * Callback style, and synchronous on a cache hit: the common case allocates no promise.
+ * Callback style, and synchronous on a cache hit: a valid cached key allocates no promise and never
+ * consults the failure limiter.
  */
-export function apiKeyAuth(verifier: KeyVerifier): onRequestHookHandler {
-  return function authenticate(request, _reply, done) {
+export function apiKeyAuth(verifier: KeyVerifier, limiter?: KeyFailureLimiter): onRequestHookHandler {
+  function reject(request: FastifyRequest, error: AppError, done: Done) {
+    if (!limiter) return done(error);
+    limiter.recordFailure(request.ip).then(
+      (limited) => done(limited ?? error),
+      () => done(error),
+    );
+  }
+
+  function finish(request: FastifyRequest, entry: CachedKey, done: Done) {
+    if (entry.state !== "active") return reject(request, rejectionFor(entry), done);
+    done(authorize(verifier, request, entry));
+  }
+
+  return function authenticate(request, _reply, done: Done) {
     const presented = readPresentedKey(request);
     if (presented === undefined || presented === "") {
       done(new AppError("missing_api_key", "Send your API key as 'Authorization: Bearer <key>'."));
       return;
     }
-    const lookup = verifier.lookup(presented);
-    if (lookup instanceof Promise) {
-      lookup.then((entry) => done(authorize(verifier, request, entry)), done);
-    } else {
-      done(authorize(verifier, request, lookup));
-    }
+    const found = verifier.lookupCached(presented);
+    if (typeof found !== "string") return finish(request, found, done);
+    const blocked = limiter?.blockedError(request.ip);
+    if (blocked) return done(blocked);
+    verifier.load(found).then(
+      (entry) => finish(request, entry, done),
+      (error: AppError) => done(error),
+    );
   };
 }
 
 function authorize(verifier: KeyVerifier, request: FastifyRequest, entry: CachedKey): AppError | undefined {
-  try {
-    const key = verifier.accept(entry, request.ip);
-    const required = request.routeOptions.config.permission;
-    if (required && !allows(key.permissions, required.section, required.access)) {
-      const label = findSection(required.section)?.label ?? required.section;
-      return new AppError(
-        "insufficient_permissions",
-        `This API key lacks the ${required.section}:${required.access} permission (${label}, ${required.access}). Edit the key's permissions in Account > API Keys.`,
-        { required: `${required.section}:${required.access}` },
-      );
-    }
-    request.apiKey = key;
-    return undefined;
-  } catch (error) {
-    return error as AppError;
+  const key = verifier.accept(entry, request.ip);
+  const required = request.routeOptions.config.permission;
+  if (required && !allows(key.permissions, required.section, required.access)) {
+    const label = findSection(required.section)?.label ?? required.section;
+    const permission = `${required.section}:${required.access}`;
+    return new AppError(
+      "insufficient_permissions",
+      `This API key lacks the ${permission} permission (${label}, ${required.access}). Edit the key's permissions in Account > API Keys.`,
+      { required: permission },
+    );
   }
+  request.apiKey = key;
+  return undefined;
 }
 
-export function registerApiKeyAuth(app: FastifyInstance, verifier: KeyVerifier): void {
+export function registerApiKeyAuth(
+  app: FastifyInstance,
+  verifier: KeyVerifier,
+  limiter?: KeyFailureLimiter,
+): void {
   app.decorateRequest("apiKey", null as never);
-  app.addHook("onRequest", apiKeyAuth(verifier));
+  app.addHook("onRequest", apiKeyAuth(verifier, limiter));
 }

@@ -5,6 +5,7 @@ import swaggerUi from "@fastify/swagger-ui";
 import Fastify, { type FastifyInstance } from "fastify";
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
 import type { DestinationStream } from "pino";
+import { createAbuseGuards } from "../abuse/create-abuse-guards.js";
 import type { Config } from "../config.js";
 import type { Context } from "../context.js";
 import type { Database } from "../db/database.js";
@@ -36,8 +37,18 @@ export interface BuildAppOptions {
   usageIntervalMs?: number;
 }
 
+/** A registered route, as the isolation and fuzz suites enumerate them. */
+export interface RouteInfo {
+  method: string;
+  url: string;
+  permission?: { section: string; access: string } | undefined;
+  isPublic: boolean;
+}
+
 export interface Keyward {
   app: FastifyInstance;
+  /** Every route of both APIs (not docs or assets), recorded as Fastify registers them. */
+  routes: RouteInfo[];
   ctx: Context;
   verifier: KeyVerifier;
   usage: UsageRecorder;
@@ -77,6 +88,19 @@ export async function buildApp(options: BuildAppOptions): Promise<Keyward> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandler(app);
+  const routes: RouteInfo[] = [];
+  app.addHook("onRoute", (route) => {
+    if (!route.url.startsWith("/api/") && !route.url.startsWith("/console/api/")) return;
+    for (const method of [route.method].flat()) {
+      if (method === "HEAD") continue;
+      routes.push({
+        method,
+        url: route.url,
+        permission: route.config?.permission,
+        isPublic: route.config?.isPublic === true,
+      });
+    }
+  });
 
   const cache = new KeyCache({ maxEntries: config.keyCacheSize, maxAgeMs: config.keyCacheMaxAgeMs });
   const usage = new UsageRecorder({
@@ -94,6 +118,8 @@ export async function buildApp(options: BuildAppOptions): Promise<Keyward> {
     hasExternalWrites: database.hasExternalWrites,
     ...(options.usageIntervalMs === undefined ? {} : { usageIntervalMs: options.usageIntervalMs }),
   });
+  const guards = createAbuseGuards(config);
+  app.addHook("onClose", async () => guards.store.close());
   usage.start();
   app.addHook("onClose", async () => usage.stop());
 
@@ -132,10 +158,10 @@ export async function buildApp(options: BuildAppOptions): Promise<Keyward> {
   });
   await app.register(swaggerUi, { routePrefix: "/docs", staticCSP: true });
 
-  const deps = { ctx, config };
+  const deps = { ctx, config, guards };
   await app.register(
     async (scope) => {
-      registerApiKeyAuth(scope, verifier);
+      registerApiKeyAuth(scope, verifier, guards.keyFailures);
       await scope.register(keyInfoRoute);
       await scope.register(marketplaceRoutes, { database });
     },
@@ -162,5 +188,5 @@ export async function buildApp(options: BuildAppOptions): Promise<Keyward> {
     }
   });
   await registerConsoleAssets(app, config);
-  return { app, ctx, verifier, usage };
+  return { app, routes, ctx, verifier, usage };
 }

@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { hasZodFastifySchemaValidationErrors } from "fastify-type-provider-zod";
+import { isDatabaseUnavailable } from "../db/database-errors.js";
 import { AppError, type ErrorCode, errorStatus } from "../errors.js";
 
 export interface ErrorBody {
@@ -10,16 +11,15 @@ export interface ErrorBody {
 export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const appError = toAppError(error);
-    if (appError.status >= 500) request.log.error({ err: error }, "request failed");
-    if (appError.code === "rate_limited" && error.statusCode === 429) {
-      // @fastify/rate-limit already set Retry-After.
-    }
+    if (appError.status >= 500) request.log.error({ err: error, code: appError.code }, "request failed");
     return sendError(request, reply, appError);
   });
 }
 
 export function sendError(request: FastifyRequest, reply: FastifyReply, error: AppError) {
   const body: ErrorBody = { error: { code: error.code, message: error.message, requestId: request.id } };
+  const retryAfter = error.details?.retryAfterSeconds;
+  if (typeof retryAfter === "number") reply.header("retry-after", String(retryAfter));
   const fields = error.details?.fields;
   if (Array.isArray(fields)) body.error.fields = fields as string[];
   return reply.status(error.status).send(body);
@@ -27,6 +27,12 @@ export function sendError(request: FastifyRequest, reply: FastifyReply, error: A
 
 function toAppError(error: FastifyError): AppError {
   if (error instanceof AppError) return error;
+  if (isDatabaseUnavailable(error)) {
+    return new AppError(
+      "service_unavailable",
+      "The database is unavailable (unreachable, full or read-only). Nothing was changed; try again shortly.",
+    );
+  }
   if (hasZodFastifySchemaValidationErrors(error)) {
     const context = error.validationContext ?? "body";
     const fields = error.validation.map((issue) => {

@@ -37,15 +37,22 @@ export class KeyVerifier {
     this.hasExternalWrites = options.hasExternalWrites ?? (() => false);
   }
 
-  /** Looks the key up; the result's `state` says whether it may be used. Never throws for a bad key. */
-  lookup(presented: string): CachedKey | Promise<CachedKey> {
+  /**
+   * Looks the key up in the cache. Returns the result, or — on a miss — the SHA-256 to `load`, so the
+   * caller can refuse a blocked client before the database is touched. Never throws for a bad key.
+   */
+  lookupCached(presented: string): CachedKey | string {
     if (!isWellFormedKey(presented)) return malformed;
     const hash = hashKey(presented);
     // A revoke made by the CLI (another SQLite connection) must be seen by the very next request.
     if (this.hasExternalWrites()) this.cache.clear();
-    const cached = this.cache.get(hash, Date.now());
-    if (cached !== undefined) return cached;
-    return this.load(hash);
+    return this.cache.get(hash, Date.now()) ?? hash;
+  }
+
+  /** Looks the key up, from the database if it is not cached. */
+  lookup(presented: string): CachedKey | Promise<CachedKey> {
+    const found = this.lookupCached(presented);
+    return typeof found === "string" ? this.load(found) : found;
   }
 
   /** Turns a lookup result into the verified key, or the AppError the client gets. */
@@ -59,7 +66,8 @@ export class KeyVerifier {
     return entry.key;
   }
 
-  private async load(hash: string): Promise<CachedKey> {
+  /** Reads the key by hash and caches the result (including "unknown"). */
+  async load(hash: string): Promise<CachedKey> {
     const generation = this.cache.generation;
     const row = await this.db
       .selectFrom("api_keys as k")
@@ -95,7 +103,8 @@ export class KeyVerifier {
   }
 }
 
-function rejectionFor(entry: CachedKey): AppError {
+/** The 401 a client gets for a key that is not usable. */
+export function rejectionFor(entry: CachedKey): AppError {
   switch (entry.state) {
     case "revoked":
       return new AppError(

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
+import { AppError } from "../../errors.js";
 import { csrfTokenFor, endSession } from "../../sessions/sessions.js";
 import { signIn, signInSchema } from "../../sessions/sign-in.js";
 import type { Actor } from "../../users/actor.js";
@@ -11,7 +12,7 @@ import { errorResponses, sessionSchema } from "./schemas.js";
 
 const tags = ["Console: session"];
 
-export async function sessionRoutes(app: FastifyInstance, { ctx, config }: RouteDeps): Promise<void> {
+export async function sessionRoutes(app: FastifyInstance, { ctx, config, guards }: RouteDeps): Promise<void> {
   const routes = app.withTypeProvider<ZodTypeProvider>();
 
   async function describeSession(accountId: string, userId: string, token: string) {
@@ -35,11 +36,19 @@ export async function sessionRoutes(app: FastifyInstance, { ctx, config }: Route
       },
     },
     async (request, reply) => {
+      const email = request.body.email;
+      await guards.signIn.assertAllowed(email, request.ip);
       const { token, userId } = await signIn(ctx.db, {
         credentials: request.body,
         ip: request.ip,
         previousToken: request.cookies[sessionCookie],
+      }).catch(async (error: unknown) => {
+        if (error instanceof AppError && error.code === "invalid_credentials") {
+          await guards.signIn.recordFailure(email, request.ip);
+        }
+        throw error;
       });
+      await guards.signIn.recordSuccess(email);
       const user = await ctx.db
         .selectFrom("users")
         .select("account_id")
