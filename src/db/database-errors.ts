@@ -24,5 +24,8 @@ export function isDatabaseUnavailable(error: unknown): boolean {
     if (sqliteUnavailable.test(code) || postgresUnavailable.has(code) || code.startsWith("08")) return true;
   }
   const message = (error as { message?: unknown }).message;
-  return typeof message === "string" && /Connection terminated|timeout exceeded when trying to connect/i.test(message);
+  return (
+    typeof message === "string" &&
+    /Connection terminated|timeout exceeded when trying to connect/i.test(message)
+  );
 }
