@@ -35,12 +35,18 @@ function toAppError(error: FastifyError): AppError {
   }
   if (hasZodFastifySchemaValidationErrors(error)) {
     const context = error.validationContext ?? "body";
-    const fields = error.validation.map((issue) => {
+    const problems = error.validation.flatMap((issue) => {
       const path = issue.instancePath.replace(/^\//, "").replaceAll("/", ".");
-      return path ? `${context}.${path}` : context;
+      const base = path ? `${context}.${path}` : context;
+      // Name each unknown field itself, so the client knows exactly what to remove.
+      const unknownKeys =
+        issue.keyword === "unrecognized_keys" ? (issue.params.keys as string[] | undefined) : undefined;
+      if (unknownKeys?.length)
+        return unknownKeys.map((key) => ({ field: `${base}.${key}`, message: "unknown field" }));
+      return [{ field: base, message: issue.message }];
     });
-    const message = error.validation.map((issue, i) => `${fields[i]}: ${issue.message}`).join("; ");
-    return new AppError("invalid_request", message, { fields: [...new Set(fields)] });
+    const message = problems.map((p) => `${p.field}: ${p.message}`).join("; ");
+    return new AppError("invalid_request", message, { fields: [...new Set(problems.map((p) => p.field))] });
   }
   switch (error.code) {
     case "FST_ERR_CTP_BODY_TOO_LARGE":

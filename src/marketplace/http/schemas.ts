@@ -1,0 +1,39 @@
+import { z } from "zod";
+import { errorResponseSchema } from "../../http/console/schemas.js";
+import { maxLimit } from "../pagination.js";
+
+// Pieces every marketplace API route's schema shares: OpenAPI grouping, the key, errors, paging.
+export const tags = ["Marketplace API"];
+export const security = [{ apiKey: [] }];
+
+export const errorResponses = {
+  400: errorResponseSchema,
+  401: errorResponseSchema,
+  403: errorResponseSchema,
+  404: errorResponseSchema,
+  409: errorResponseSchema,
+};
+
+export const idParamsSchema = z.strictObject({ id: z.string().trim().min(1).max(64) });
+
+export const pageQuery = {
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(maxLimit)
+    .optional()
+    .describe(`Items per page, 1 to ${maxLimit}; 25 by default.`),
+  cursor: z.string().trim().max(200).optional().describe("The nextCursor of the previous page."),
+};
+
+export function createDayQuery(description: string) {
+  return z
+    .string()
+    .trim()
+    .regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date written YYYY-MM-DD")
+    .optional()
+    .describe(description);
+}
+
+export const sellerIdQuery = z.string().trim().min(1).max(64).optional().describe("Only this seller's.");

@@ -1,0 +1,31 @@
+import type { Db } from "../db/database.js";
+import { decodeCursor, type Page, resolveLimit, toPage } from "./pagination.js";
+import { type Payout, toPayout } from "./payout-view.js";
+import type { PayoutStatus } from "./tables.js";
+
+export interface ListPayoutsOptions {
+  accountId: string;
+  sellerId?: string;
+  status?: PayoutStatus;
+  limit?: number;
+  cursor?: string;
+}
+
+/** An account's payouts to sellers, most recent week first. */
+export async function listPayouts(db: Db, options: ListPayoutsOptions): Promise<Page<Payout>> {
+  const limit = resolveLimit(options.limit);
+  const after = decodeCursor(options.cursor, 2);
+  let query = db.selectFrom("payouts").selectAll().where("account_id", "=", options.accountId);
+  if (options.sellerId !== undefined) query = query.where("seller_id", "=", options.sellerId);
+  if (options.status !== undefined) query = query.where("status", "=", options.status);
+  if (after !== undefined) {
+    const [periodStart = "", id = ""] = after;
+    query = query.where((eb) => eb(eb.refTuple("period_start", "id"), "<", eb.tuple(periodStart, id)));
+  }
+  const rows = await query
+    .orderBy("period_start", "desc")
+    .orderBy("id", "desc")
+    .limit(limit + 1)
+    .execute();
+  return toPage(rows, limit, (row) => [row.period_start, row.id], toPayout);
+}

@@ -1,0 +1,28 @@
+import type { Selectable } from "kysely";
+import { z } from "zod";
+import type { SellersTable } from "./tables.js";
+
+export const sellerStatuses = ["active", "suspended"] as const;
+
+export const sellerSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  email: z.string(),
+  country: z.string(),
+  status: z.enum(sellerStatuses),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type Seller = z.infer<typeof sellerSchema>;
+
+export function toSeller(row: Selectable<SellersTable>): Seller {
+  return {
+    id: row.id,
+    name: row.name,
+    email: row.email,
+    country: row.country,
+    status: row.status,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
