@@ -37,7 +37,9 @@ function toAppError(error: FastifyError): AppError {
     const context = error.validationContext ?? "body";
     const problems = error.validation.flatMap((issue) => {
       const path = issue.instancePath.replace(/^\//, "").replaceAll("/", ".");
-      const base = path ? `${context}.${path}` : context;
+      // Fields are named as the client wrote them (`name`, `permissions.sections.x`, `limit`), the same
+      // as the domain's own validation; `body`/`querystring` only when the whole thing is wrong.
+      const base = path || context;
       // Name each unknown field itself, so the client knows exactly what to remove.
       const unknownKeys =
         issue.keyword === "unrecognized_keys" ? (issue.params.keys as string[] | undefined) : undefined;

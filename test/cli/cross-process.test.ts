@@ -1,0 +1,55 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type RunningServer, startServer } from "../support/cli.js";
+import { setUpCliDatabase } from "./cli-database.js";
+
+// A real server process and the CLI on one SQLite file: the server must notice the CLI's commits
+// (PRAGMA data_version) before it answers the next request from its verification cache.
+const db = setUpCliDatabase();
+let server: RunningServer;
+
+beforeAll(async () => {
+  server = await startServer(db.path);
+});
+afterAll(async () => {
+  await server?.stop();
+});
+
+async function call(secret: string): Promise<{ status: number; code: string | undefined }> {
+  const response = await fetch(`${server.url}/api/v1/reports/sales`, {
+    headers: { authorization: `Bearer ${secret}` },
+  });
+  const body = (await response.json()) as { error?: { code: string } };
+  return { status: response.status, code: body.error?.code };
+}
+
+const reportingRead = { all: false, sections: { reporting: "read" } } as const;
+
+describe("The CLI and a running server on one SQLite database", () => {
+  it("rejects a key revoked with the CLI on the very next request to the server", async () => {
+    const account = await db.seedAccount({ managerApiAccess: true });
+    const { key, secret } = await db.seedKey(account.managerEmail, "Integration", reportingRead);
+    // Two requests: the second is answered from the server's cache, which the CLI can't touch.
+    expect(await call(secret)).toEqual({ status: 200, code: undefined });
+    expect(await call(secret)).toEqual({ status: 200, code: undefined });
+
+    const revoked = await db.cli("keys", "revoke", "--id", key.id, "--by", account.adminEmail);
+    expect(revoked.exitCode, revoked.stderr).toBe(0);
+
+    expect(await call(secret)).toEqual({ status: 401, code: "revoked_api_key" });
+  });
+
+  it("stops a Manager's keys at once when the CLI removes their API access, and restores them on grant", async () => {
+    const account = await db.seedAccount({ managerApiAccess: true });
+    const { secret } = await db.seedKey(account.managerEmail, "Integration", reportingRead);
+    expect((await call(secret)).status).toBe(200);
+    expect((await call(secret)).status).toBe(200);
+
+    const removed = await db.cli("users", "api-access", "remove", "--email", account.managerEmail);
+    expect(removed.exitCode, removed.stderr).toBe(0);
+    expect(await call(secret)).toEqual({ status: 401, code: "api_access_disabled" });
+
+    const granted = await db.cli("users", "api-access", "grant", "--email", account.managerEmail);
+    expect(granted.exitCode, granted.stderr).toBe(0);
+    expect(await call(secret)).toEqual({ status: 200, code: undefined });
+  });
+});

@@ -1,0 +1,47 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestApp, type TestApp } from "../support/test-app.js";
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await createTestApp();
+});
+afterAll(async () => t.close());
+
+interface OpenApiDocument {
+  openapi: string;
+  paths: Record<string, Record<string, unknown>>;
+}
+
+describe("The OpenAPI document", () => {
+  it("is OpenAPI 3.1 and describes both the marketplace API and the console API", async () => {
+    const response = await t.app.inject({ method: "GET", url: "/docs/json" });
+    expect(response.statusCode).toBe(200);
+    const document = response.json() as OpenApiDocument;
+    expect(document.openapi).toMatch(/^3\.1\./);
+    const paths = Object.keys(document.paths);
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        "/api/v1/key",
+        "/api/v1/reports/sales",
+        "/api/v1/orders",
+        "/api/v1/orders/{id}/fulfil",
+        "/api/v1/products/{id}",
+        "/console/api/keys",
+        "/console/api/keys/{id}",
+        "/console/api/keys/{id}/revoke",
+        "/console/api/users/{id}/api-access",
+        "/console/api/audit",
+      ]),
+    );
+    expect(Object.keys(document.paths["/console/api/keys/{id}"] ?? {})).toEqual(
+      expect.arrayContaining(["get", "patch"]),
+    );
+    expect(paths).not.toContain("/healthz");
+  });
+
+  it("needs no key or session to read", async () => {
+    const response = await t.app.inject({ method: "GET", url: "/docs/json" });
+    expect(response.statusCode).toBe(200);
+    expect(response.body).not.toMatch(/mpk_[0-9A-Za-z]{36}/);
+  });
+});
