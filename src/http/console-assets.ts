@@ -12,7 +12,8 @@ const apiPrefixes = ["/api/", "/console/api/", "/docs"];
 export async function registerConsoleAssets(app: FastifyInstance, config: Config): Promise<void> {
   const root = resolve(config.webDistDir);
   const hasConsole = existsSync(resolve(root, "index.html"));
-  if (hasConsole) await app.register(fastifyStatic, { root, wildcard: false, index: false });
+  // wildcard: files are looked up per request, so a rebuild while running serves the new assets.
+  if (hasConsole) await app.register(fastifyStatic, { root, wildcard: true, index: "index.html" });
   app.setNotFoundHandler((request, reply) => {
     const isPage = request.method === "GET" && !apiPrefixes.some((prefix) => request.url.startsWith(prefix));
     if (isPage && hasConsole) return reply.type("text/html").sendFile("index.html");
