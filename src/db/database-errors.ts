@@ -26,6 +26,6 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   const message = (error as { message?: unknown }).message;
   return (
     typeof message === "string" &&
-    /Connection terminated|timeout exceeded when trying to connect/i.test(message)
+    /Connection terminated|not queryable|timeout exceeded when trying to connect/i.test(message)
   );
 }

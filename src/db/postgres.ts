@@ -1,24 +1,70 @@
+import { createHash } from "node:crypto";
 import { Kysely, PostgresDialect } from "kysely";
 import pg from "pg";
-import type { Database } from "./database.js";
+import { ConfigError } from "../config.js";
+import type { Database, NotificationTarget } from "./database.js";
 import type { Schema } from "./schema.js";
 
-/** Opens a PostgreSQL pool; `?schema=name` in the URL selects a search_path (used by tests). */
+// Lower-case only: an unquoted name in search_path is folded to lower case by PostgreSQL, and the
+// migrator quotes it, so a mixed-case name would name two different schemas.
+const schemaName = /^[a-z_][a-z0-9_]{0,62}$/;
+const maxIdentifierLength = 63;
+
+/**
+ * Opens a PostgreSQL pool. `?schema=name` in the URL selects the schema every query and migration
+ * uses (tests and shared databases); notifications are scoped to it too.
+ */
 export function openPostgres(url: string): Database {
   const parsed = new URL(url);
-  const schema = parsed.searchParams.get("schema");
+  const schema = parsed.searchParams.get("schema") ?? undefined;
   parsed.searchParams.delete("schema");
+  if (schema !== undefined && !schemaName.test(schema)) {
+    throw new ConfigError(
+      `KEYWARD_DATABASE: ?schema= must be a lower-case PostgreSQL name (a-z, 0-9, _), not "${schema}".`,
+    );
+  }
+  const connectionString = parsed.toString();
   const pool = new pg.Pool({
-    connectionString: parsed.toString(),
+    connectionString,
     max: 10,
+    application_name: "keyward",
+    types: { getTypeParser: parseLikeSqlite },
     ...(schema ? { options: `-c search_path=${schema}` } : {}),
+  });
+  // An idle client losing its connection (a restart, a terminated backend) must not crash the process;
+  // the pool replaces it on the next checkout.
+  pool.on("error", () => {});
+  // The same for a client checked out mid-query: its query fails (-> 503), the process lives on.
+  pool.on("connect", (client) => {
+    client.on("error", () => {});
   });
   const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
   return {
     db,
     dialect: "postgres",
+    schema,
     location: `postgres://${parsed.host}${parsed.pathname}${schema ? ` (schema ${schema})` : ""}`,
+    notifications: notificationTarget(connectionString, schema),
     hasExternalWrites: () => false,
     close: () => db.destroy(),
   };
+}
+
+/** The dedicated listener's connection and a channel of its own per schema (NOTIFY is per database). */
+function notificationTarget(connectionString: string, schema: string | undefined): NotificationTarget {
+  let channel = schema ? `keyward_changes_${schema}` : "keyward_changes";
+  if (channel.length > maxIdentifierLength) {
+    channel = `keyward_changes_${createHash("sha256").update(channel).digest("hex").slice(0, 40)}`;
+  }
+  return {
+    channel,
+    connection: { connectionString, application_name: "keyward-listener", keepAlive: true },
+  };
+}
+
+// count() and sum() come back as int8/numeric, which pg returns as strings; SQLite returns numbers.
+// Parsing them here keeps the dialect difference inside src/db.
+function parseLikeSqlite(oid: number, format?: "text" | "binary") {
+  if (oid === pg.types.builtins.INT8 || oid === pg.types.builtins.NUMERIC) return Number;
+  return format === "binary" ? pg.types.getTypeParser(oid, "binary") : pg.types.getTypeParser(oid, "text");
 }

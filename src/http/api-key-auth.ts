@@ -34,20 +34,27 @@ export function apiKeyAuth(verifier: KeyVerifier, limiter?: KeyFailureLimiter): 
   }
 
   function finish(request: FastifyRequest, entry: CachedKey, done: Done) {
-    if (entry.state !== "active") return reject(request, rejectionFor(entry), done);
+    if (entry.state !== "active") {
+      verifier.outcomes.countRejection(entry.state);
+      return reject(request, rejectionFor(entry), done);
+    }
     done(authorize(verifier, request, entry));
   }
 
   return function authenticate(request, _reply, done: Done) {
     const presented = readPresentedKey(request);
     if (presented === undefined || presented === "") {
+      verifier.outcomes.missing++;
       done(new AppError("missing_api_key", "Send your API key as 'Authorization: Bearer <key>'."));
       return;
     }
     const found = verifier.lookupCached(presented);
     if (typeof found !== "string") return finish(request, found, done);
     const blocked = limiter?.blockedError(request.ip);
-    if (blocked) return done(blocked);
+    if (blocked) {
+      verifier.outcomes.rateLimited++;
+      return done(blocked);
+    }
     verifier.load(found).then(
       (entry) => finish(request, entry, done),
       (error: AppError) => done(error),
@@ -60,6 +67,7 @@ function authorize(verifier: KeyVerifier, request: FastifyRequest, entry: Cached
   const required = request.routeOptions.config.permission;
   if (required && !allows(key.permissions, required.section, required.access)) {
     const label = findSection(required.section)?.label ?? required.section;
+    verifier.outcomes.insufficientPermissions++;
     const permission = `${required.section}:${required.access}`;
     return new AppError(
       "insufficient_permissions",
@@ -67,6 +75,7 @@ function authorize(verifier: KeyVerifier, request: FastifyRequest, entry: Cached
       { required: permission },
     );
   }
+  verifier.outcomes.active++;
   request.apiKey = key;
   return undefined;
 }

@@ -9,19 +9,21 @@ import { createAbuseGuards } from "../abuse/create-abuse-guards.js";
 import type { Config } from "../config.js";
 import type { Context } from "../context.js";
 import type { Database } from "../db/database.js";
+import { AppError } from "../errors.js";
 import { KeyCache } from "../keys/key-cache.js";
-import { keyPattern } from "../keys/key-format.js";
 import { UsageRecorder } from "../keys/usage-recorder.js";
 import { localVerificationChanges, type VerificationChanges } from "../keys/verification-changes.js";
 import { KeyVerifier } from "../keys/verify-key.js";
 import { marketplaceRoutes } from "../marketplace/routes.js";
+import { Metrics } from "../ops/metrics.js";
+import { registerMetrics } from "../ops/register-metrics.js";
 import { registerApiKeyAuth } from "./api-key-auth.js";
 import { auditRoutes } from "./console/audit-routes.js";
 import { keyRoutes } from "./console/key-routes.js";
 import { sessionRoutes } from "./console/session-routes.js";
 import { userRoutes } from "./console/user-routes.js";
 import { registerConsoleAssets } from "./console-assets.js";
-import { installErrorHandler } from "./error-handler.js";
+import { installErrorHandler, sendError } from "./error-handler.js";
 import { keyInfoRoute } from "./key-info-route.js";
 import { registerSessionAuth } from "./session-auth.js";
 import "./request-context.js";
@@ -35,6 +37,8 @@ export interface BuildAppOptions {
   publishChanges?: (local: VerificationChanges, cache: KeyCache) => VerificationChanges;
   /** Queue a key's last-used time at most this often (ms); about a minute by default. */
   usageIntervalMs?: number;
+  /** Served at /metrics; the server passes one that also receives notification figures. */
+  metrics?: Metrics;
 }
 
 /** A registered route, as the isolation and fuzz suites enumerate them. */
@@ -54,7 +58,8 @@ export interface Keyward {
   usage: UsageRecorder;
 }
 
-const keyInText = new RegExp(keyPattern.source, "g");
+// Broader than keyPattern on purpose: anything that starts like a key is hidden, even glued to more text.
+const keyInText = /mpk_[0-9A-Za-z]+/g;
 
 /** Builds the Fastify app with both APIs, docs and the console; the caller listens and closes. */
 export async function buildApp(options: BuildAppOptions): Promise<Keyward> {
@@ -63,6 +68,19 @@ export async function buildApp(options: BuildAppOptions): Promise<Keyward> {
     trustProxy: config.trustProxy,
     bodyLimit: config.bodyLimitBytes,
     requestIdHeader: false,
+    // Malformed URLs and over-long path parameters get the same error shape as everything else.
+    frameworkErrors: (error, request, reply) =>
+      sendError(
+        request,
+        reply,
+        new AppError(
+          "invalid_request",
+          error.code === "FST_ERR_MAX_PARAM_LENGTH"
+            ? "path: a path parameter is too long."
+            : "path: is not a valid URL.",
+          { fields: ["path"] },
+        ),
+      ),
     logger: {
       level: config.logLevel,
       ...(options.logStream ? { stream: options.logStream } : {}),
@@ -88,6 +106,8 @@ export async function buildApp(options: BuildAppOptions): Promise<Keyward> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandler(app);
+  // JSON only: text/plain is what a cross-site form can post without a CORS preflight.
+  app.removeContentTypeParser("text/plain");
   const routes: RouteInfo[] = [];
   app.addHook("onRoute", (route) => {
     if (!route.url.startsWith("/api/") && !route.url.startsWith("/console/api/")) return;
@@ -118,6 +138,7 @@ export async function buildApp(options: BuildAppOptions): Promise<Keyward> {
     hasExternalWrites: database.hasExternalWrites,
     ...(options.usageIntervalMs === undefined ? {} : { usageIntervalMs: options.usageIntervalMs }),
   });
+  registerMetrics(app, options.metrics ?? new Metrics(), verifier);
   const guards = createAbuseGuards(config);
   app.addHook("onClose", async () => guards.store.close());
   usage.start();
@@ -182,10 +203,16 @@ export async function buildApp(options: BuildAppOptions): Promise<Keyward> {
   app.get("/readyz", { schema: { hide: true } }, async (_request, reply) => {
     try {
       await database.db.selectFrom("accounts").select("id").limit(1).execute();
-      return { status: "ready", database: database.dialect, cacheTrusted: cache.isTrusted };
     } catch {
       return reply.status(503).send({ status: "unavailable", database: database.dialect });
     }
+    // An untrusted cache means notifications are not subscribed: still correct, but not ready.
+    if (!cache.isTrusted) {
+      return reply
+        .status(503)
+        .send({ status: "unavailable", database: database.dialect, notifications: false });
+    }
+    return { status: "ready", database: database.dialect, cacheTrusted: cache.isTrusted };
   });
   await registerConsoleAssets(app, config);
   return { app, routes, ctx, verifier, usage };

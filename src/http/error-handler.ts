@@ -16,12 +16,17 @@ export function installErrorHandler(app: FastifyInstance): void {
   });
 }
 
+// A key pasted where it doesn't belong (a path, a field name) must not be echoed back in an error.
+const keyInText = /mpk_[0-9A-Za-z]+/g;
+const redactKeys = (text: string) => text.replace(keyInText, "mpk_[redacted]");
+
 export function sendError(request: FastifyRequest, reply: FastifyReply, error: AppError) {
-  const body: ErrorBody = { error: { code: error.code, message: error.message, requestId: request.id } };
+  const message = redactKeys(error.message);
+  const body: ErrorBody = { error: { code: error.code, message, requestId: request.id } };
   const retryAfter = error.details?.retryAfterSeconds;
   if (typeof retryAfter === "number") reply.header("retry-after", String(retryAfter));
   const fields = error.details?.fields;
-  if (Array.isArray(fields)) body.error.fields = fields as string[];
+  if (Array.isArray(fields)) body.error.fields = (fields as string[]).map(redactKeys);
   return reply.status(error.status).send(body);
 }
 

@@ -3,14 +3,14 @@ import { recordAuditEvent } from "../audit/record-audit-event.js";
 import type { Db } from "../db/database.js";
 import { AppError } from "../errors.js";
 import { nowIso } from "../shared/time.js";
-import { parseInput } from "../shared/validation.js";
+import { parseInput, singleLineText } from "../shared/validation.js";
 import { findUserByEmail } from "../users/list-users.js";
 import { verifyPassword } from "../users/passwords.js";
 import { actorForUser } from "../users/user-view.js";
 import { hashSessionToken, newSessionToken } from "./sessions.js";
 
 export const signInSchema = z.object({
-  email: z.string().trim().toLowerCase().min(1, "Email is required.").max(254),
+  email: singleLineText("Email", 254).transform((value) => value.toLowerCase()),
   password: z.string().min(1, "Password is required.").max(256),
 });
 

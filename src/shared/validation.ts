@@ -1,6 +1,9 @@
 import { z } from "zod";
 import { AppError } from "../errors.js";
 
+// Control and format characters, lone surrogates and line separators have no place in names or ids.
+const controlCharacters = /[\p{Cc}\p{Cf}\p{Cs}\u2028\u2029]/u;
+
 /** Printable text: refuses control characters (including newlines) that have no place in a name. */
 export function singleLineText(label: string, max: number) {
   return z
@@ -8,11 +11,16 @@ export function singleLineText(label: string, max: number) {
     .trim()
     .min(1, `${label} is required.`)
     .max(max, `${label} must be at most ${max} characters.`)
-    .refine(
-      (value) => !/[\p{Cc}\p{Cf}\u2028\u2029]/u.test(value),
-      `${label} must not contain control characters.`,
-    );
+    .refine((value) => !controlCharacters.test(value), `${label} must not contain control characters.`);
 }
+
+/** An id, cursor or filter value from a URL: bounded, and no control characters (NUL breaks PostgreSQL). */
+export const idTextSchema = z
+  .string()
+  .trim()
+  .min(1, "must not be empty.")
+  .max(64, "must be at most 64 characters.")
+  .refine((value) => !controlCharacters.test(value), "must not contain control characters.");
 
 export const emailSchema = z
   .string()

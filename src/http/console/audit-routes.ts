@@ -4,6 +4,7 @@ import { z } from "zod";
 import { listAuditEvents } from "../../audit/list-audit-events.js";
 import { auditActions } from "../../audit/record-audit-event.js";
 import { sections } from "../../marketplace/sections.js";
+import { idTextSchema } from "../../shared/validation.js";
 import type { RouteDeps } from "./deps.js";
 import { errorResponses, paginationQuery } from "./schemas.js";
 
@@ -25,9 +26,9 @@ export async function auditRoutes(app: FastifyInstance, { ctx }: RouteDeps): Pro
       schema: {
         tags: ["Console: audit log"],
         summary: "The account's audit trail, newest first (Administrators only)",
-        querystring: z.object({
+        querystring: z.strictObject({
           action: z.enum(auditActions as [string, ...string[]]).optional(),
-          actorId: z.string().max(64).optional(),
+          actorId: idTextSchema.optional(),
           ...paginationQuery,
         }),
         response: {

@@ -23,7 +23,7 @@ export async function keyRoutes(app: FastifyInstance, { ctx }: RouteDeps): Promi
       schema: {
         tags,
         summary: "List API keys (Administrators: the account's; Managers: their own)",
-        querystring: z.object({
+        querystring: z.strictObject({
           status: z.enum(["active", "revoked", "all"]).default("active"),
           ...paginationQuery,
         }),

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { idTextSchema } from "../../shared/validation.js";
 
 // Response shapes of the console API, shared by routes for validation and the OpenAPI document.
 export const errorResponseSchema = z.object({
@@ -51,10 +52,10 @@ export const sessionSchema = z.object({
   csrfToken: z.string(),
 });
 
-export const idParamsSchema = z.object({ id: z.string().min(1).max(64) });
+export const idParamsSchema = z.strictObject({ id: idTextSchema });
 
 export const paginationQuery = {
-  cursor: z.string().max(64).optional(),
+  cursor: idTextSchema.optional(),
   limit: z.coerce.number().int().min(1).max(100).default(50),
 };
 

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { errorResponseSchema } from "../../http/console/schemas.js";
+import { idTextSchema } from "../../shared/validation.js";
 import { maxLimit } from "../pagination.js";
 
 // Pieces every marketplace API route's schema shares: OpenAPI grouping, the key, errors, paging.
@@ -14,7 +15,7 @@ export const errorResponses = {
   409: errorResponseSchema,
 };
 
-export const idParamsSchema = z.strictObject({ id: z.string().trim().min(1).max(64) });
+export const idParamsSchema = z.strictObject({ id: idTextSchema });
 
 export const pageQuery = {
   limit: z.coerce
@@ -36,4 +37,4 @@ export function createDayQuery(description: string) {
     .describe(description);
 }
 
-export const sellerIdQuery = z.string().trim().min(1).max(64).optional().describe("Only this seller's.");
+export const sellerIdQuery = idTextSchema.optional().describe("Only this seller's.");
