@@ -2,7 +2,8 @@ import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { describePermissions } from "../keys/permissions.js";
-import { errorResponseSchema, permissionsViewSchema } from "./console/schemas.js";
+import { permissionsViewSchema } from "./console/schemas.js";
+import { errorResponseSchema } from "./error-schemas.js";
 
 /** GET /api/v1/key: who am I — the calling key's id, name and permissions, never the secret. */
 export async function keyInfoRoute(app: FastifyInstance): Promise<void> {

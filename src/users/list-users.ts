@@ -3,6 +3,16 @@ import { AppError } from "../errors.js";
 import { type Actor, isAdministrator } from "./actor.js";
 import { toUserView, type UserView } from "./user-view.js";
 
+const userColumns = [
+  "u.id",
+  "u.email",
+  "u.name",
+  "u.role",
+  "u.api_access_granted_at",
+  "u.deactivated_at",
+  "u.created_at",
+] as const;
+
 /** Every user of the actor's account with their count of active keys; Administrators only. */
 export async function listUsers(db: Db, options: { actor: Actor }): Promise<UserView[]> {
   const { actor } = options;
@@ -13,26 +23,9 @@ export async function listUsers(db: Db, options: { actor: Actor }): Promise<User
     .leftJoin("api_keys as k", (join) =>
       join.onRef("k.owner_user_id", "=", "u.id").on("k.revoked_at", "is", null),
     )
-    .select([
-      "u.id",
-      "u.email",
-      "u.name",
-      "u.role",
-      "u.api_access_granted_at",
-      "u.deactivated_at",
-      "u.created_at",
-      (eb) => eb.fn.count<string | number>("k.id").as("active_key_count"),
-    ])
+    .select([...userColumns, (eb) => eb.fn.count<string | number>("k.id").as("active_key_count")])
     .where("u.account_id", "=", actor.accountId)
-    .groupBy([
-      "u.id",
-      "u.email",
-      "u.name",
-      "u.role",
-      "u.api_access_granted_at",
-      "u.deactivated_at",
-      "u.created_at",
-    ])
+    .groupBy([...userColumns])
     .orderBy("u.created_at")
     .orderBy("u.id")
     .execute();

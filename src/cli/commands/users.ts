@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import type { Context } from "../../context.js";
 import { AppError } from "../../errors.js";
 import { createUser } from "../../users/create-user.js";
 import { deactivateUser } from "../../users/deactivate-user.js";
@@ -13,6 +14,13 @@ const roleLabel = { administrator: "Administrator", marketplace_manager: "Market
 function describeUser(user: UserView): string {
   const access = user.hasApiAccess ? "API access" : "no API access";
   return `${user.email}  ${roleLabel[user.role]}  ${access}  ${user.isActive ? "active" : "deactivated"}  (${user.id})`;
+}
+
+/** The operator acting on the user with this email, in that user's account. */
+async function asOperatorOn(ctx: Context, email: string) {
+  const target = await findUserByEmail(ctx.db, email);
+  if (!target) throw new AppError("not_found", `--email: no user with email ${email}.`);
+  return { actor: operatorFor(target.account_id), userId: target.id };
 }
 
 export function registerUserCommands(program: Command): void {
@@ -75,11 +83,7 @@ export function registerUserCommands(program: Command): void {
       .option("--json", "print one JSON object")
       .action(async (options) => {
         const out = createOutput(Boolean(options.json), (text) => process.stdout.write(text));
-        const user = await withContext(async (ctx) => {
-          const target = await findUserByEmail(ctx.db, options.email);
-          if (!target) throw new AppError("not_found", `--email: no user with email ${options.email}.`);
-          return run(ctx, { actor: operatorFor(target.account_id), userId: target.id });
-        });
+        const user = await withContext(async (ctx) => run(ctx, await asOperatorOn(ctx, options.email)));
         out.result({ user }, [describeUser(user)]);
       });
   }
@@ -91,11 +95,9 @@ export function registerUserCommands(program: Command): void {
     .option("--json", "print one JSON object")
     .action(async (options) => {
       const out = createOutput(Boolean(options.json), (text) => process.stdout.write(text));
-      const user = await withContext(async (ctx) => {
-        const target = await findUserByEmail(ctx.db, options.email);
-        if (!target) throw new AppError("not_found", `--email: no user with email ${options.email}.`);
-        return deactivateUser(ctx, { actor: operatorFor(target.account_id), userId: target.id });
-      });
+      const user = await withContext(async (ctx) =>
+        deactivateUser(ctx, await asOperatorOn(ctx, options.email)),
+      );
       out.result({ user }, [describeUser(user)]);
     });
 }

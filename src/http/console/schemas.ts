@@ -1,16 +1,10 @@
 import { z } from "zod";
+
+export { errorResponseSchema, errorResponses, idParamsSchema } from "../error-schemas.js";
+
 import { idTextSchema } from "../../shared/validation.js";
 
 // Response shapes of the console API, shared by routes for validation and the OpenAPI document.
-export const errorResponseSchema = z.object({
-  error: z.object({
-    code: z.string(),
-    message: z.string(),
-    requestId: z.string(),
-    fields: z.array(z.string()).optional(),
-  }),
-});
-
 export const userSchema = z.object({
   id: z.string(),
   email: z.string(),
@@ -52,17 +46,7 @@ export const sessionSchema = z.object({
   csrfToken: z.string(),
 });
 
-export const idParamsSchema = z.strictObject({ id: idTextSchema });
-
 export const paginationQuery = {
   cursor: idTextSchema.optional(),
   limit: z.coerce.number().int().min(1).max(100).default(50),
-};
-
-export const errorResponses = {
-  400: errorResponseSchema,
-  401: errorResponseSchema,
-  403: errorResponseSchema,
-  404: errorResponseSchema,
-  409: errorResponseSchema,
 };

@@ -1,21 +1,13 @@
 import { z } from "zod";
-import { errorResponseSchema } from "../../http/console/schemas.js";
+
+export { errorResponses, idParamsSchema } from "../../http/error-schemas.js";
+
 import { idTextSchema } from "../../shared/validation.js";
 import { maxLimit } from "../pagination.js";
 
 // Pieces every marketplace API route's schema shares: OpenAPI grouping, the key, errors, paging.
 export const tags = ["Marketplace API"];
 export const security = [{ apiKey: [] }];
-
-export const errorResponses = {
-  400: errorResponseSchema,
-  401: errorResponseSchema,
-  403: errorResponseSchema,
-  404: errorResponseSchema,
-  409: errorResponseSchema,
-};
-
-export const idParamsSchema = z.strictObject({ id: idTextSchema });
 
 export const pageQuery = {
   limit: z.coerce
