@@ -11,8 +11,9 @@ export interface RevokeKeyOptions {
 }
 
 /**
- * Permanently revokes a key; Administrators only. The change is committed and every cache told
- * before this returns, so a request made after the response is rejected.
+ * Permanently revokes a key; Administrators only. Before this returns the change is committed, this
+ * instance's cache has dropped the key (its next request is rejected) and, on PostgreSQL, every other
+ * instance has been sent the notification; they drop it as it arrives, within milliseconds.
  */
 export async function revokeKey(ctx: Context, options: RevokeKeyOptions): Promise<ApiKeyView> {
   const { actor, keyId } = options;

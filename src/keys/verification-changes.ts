@@ -3,7 +3,8 @@ import type { KeyCache } from "./key-cache.js";
 /**
  * Announces changes that affect key verification. Operations await these after their transaction
  * commits and before they return, so the instance that served a change never serves the old answer.
- * With PostgreSQL the implementation also notifies every other instance.
+ * With PostgreSQL the implementation also notifies every other instance, which applies the change
+ * when the notification arrives (milliseconds; it does not wait for their acknowledgement).
  */
 export interface VerificationChanges {
   keyChanged(keyId: string): Promise<void>;
