@@ -3,11 +3,14 @@ import type { VerificationChanges } from "../keys/verification-changes.js";
 
 /**
  * How a CLI command's changes reach running servers. SQLite servers notice another connection's
- * commit through PRAGMA data_version; PostgreSQL servers are notified (see src/db/notifications).
+ * commit through PRAGMA data_version; PostgreSQL servers are notified (see src/db/notifications), and
+ * the command returns only once the notification is sent.
  */
 export async function cliVerificationChanges(
-  _database: Database,
+  database: Database,
   local: VerificationChanges,
 ): Promise<VerificationChanges> {
-  return local;
+  if (!database.notifications) return local;
+  const { notifyingChanges } = await import("../db/notifications.js");
+  return notifyingChanges(local, database.db, database.notifications.channel);
 }

@@ -43,7 +43,10 @@ export class KeyCache {
   }
 
   get(hash: string, now: number): CachedKey | undefined {
-    if (!this.isTrusted) return undefined;
+    if (!this.isTrusted) {
+      this.misses++;
+      return undefined;
+    }
     const entry = this.entries.get(hash);
     if (entry === undefined) {
       this.misses++;

@@ -4,6 +4,7 @@ import type { CachedKey, KeyCache } from "./key-cache.js";
 import { hashKey, isWellFormedKey } from "./key-format.js";
 import { deserializePermissions } from "./permissions.js";
 import type { UsageRecorder } from "./usage-recorder.js";
+import { VerificationOutcomes } from "./verification-outcomes.js";
 import type { VerifiedKey } from "./verified-key.js";
 
 export interface KeyVerifierOptions {
@@ -24,6 +25,8 @@ const malformed: CachedKey = { state: "unknown", key: null, storedAt: 0, usageQu
  */
 export class KeyVerifier {
   readonly cache: KeyCache;
+  /** Counted by the API-key hook; read by /metrics. */
+  readonly outcomes = new VerificationOutcomes();
   private readonly db: Db;
   private readonly usage: UsageRecorder;
   private readonly usageIntervalMs: number;

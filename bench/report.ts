@@ -1,0 +1,177 @@
+import type { LimitFigures } from "./limit.js";
+import type { Machine } from "./machine.js";
+import type { PropagationFigures } from "./propagation.js";
+import type { ScaleFigures } from "./scale.js";
+import type { BenchSettings } from "./settings.js";
+import { formatMiB, formatMs, formatNumber } from "./stats.js";
+
+export interface BenchResults {
+  startedAt: Date;
+  minutes: number;
+  machine: Machine;
+  settings: BenchSettings;
+  /** Where the limit runs pinned the server and the load generator (Linux taskset), if they were. */
+  pinning: { server: string; loadGenerator: string } | null;
+  /** 1-minute load average before and after each section: noise from anything else on the machine. */
+  loadAverages: string[];
+  limit: LimitFigures[];
+  propagation?: PropagationFigures;
+  scale: ScaleFigures[];
+}
+
+const verdict = (isMet: boolean) => (isMet ? "met" : "NOT met");
+
+export function renderReport(results: BenchResults): string {
+  const { machine, settings } = results;
+  return [
+    "# Keyward benchmark",
+    "",
+    `Run ${results.startedAt.toISOString()} · ${results.minutes.toFixed(1)} min · \`npm run bench\``,
+    "",
+    `Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB · Node ${machine.node} · ` +
+      `PostgreSQL ${machine.postgres} · SQLite ${machine.sqlite}`,
+    `Load average (1 min) around sections: ${results.loadAverages.join(" → ")}`,
+    "",
+    `Settings: ${settings.connections} connections, ${settings.seconds} s runs, ${settings.rounds} A/B pairs, ` +
+      `${formatNumber(settings.keys)} keys, cache sizes ${settings.cacheSizes.join(" / ")}. ` +
+      "Load generator (autocannon) in the bench process, every server in its own process" +
+      (results.pinning
+        ? `; for the limit, server pinned to CPU ${results.pinning.server} and load generator to CPU ${results.pinning.loadGenerator}.`
+        : "."),
+    "Servers log at `warn` (per-request logging would measure pino, not Keyward).",
+    "",
+    ...renderLimit(results.limit),
+    ...renderLatency(results.limit),
+    ...renderPropagation(results.propagation),
+    ...renderScale(results.scale),
+  ].join("\n");
+}
+
+function renderLimit(figures: LimitFigures[]): string[] {
+  if (figures.length === 0) return [];
+  const rows = figures.flatMap((f) =>
+    f.runs.map((run) => {
+      const share = run.pairs.flatMap((p) => [p.open.serverCpu, p.authenticated.serverCpu]);
+      return [
+        f.backend,
+        run.pipelining === 1 ? "1" : `${run.pipelining} (pipelined)`,
+        formatNumber(run.openRps),
+        formatNumber(run.authenticatedRps),
+        `**${run.medianRatio.toFixed(3)}**`,
+        run.pooledRatio.toFixed(3),
+        `${run.openMicros.toFixed(1)} → ${run.authenticatedMicros.toFixed(1)}`,
+        run.cpuRatio.toFixed(3),
+        `${Math.min(...share).toFixed(2)}–${Math.max(...share).toFixed(2)}`,
+        verdict(run.medianRatio >= 0.9),
+        verdict(run.medianRatio >= 0.95),
+      ];
+    }),
+  );
+  return [
+    "## 1. The limit: the same handler with and without key verification",
+    "",
+    "Same server, same handler: `/bench/ping` unauthenticated and `/api/v1/bench/ping` behind the production",
+    "API-key hook (`registerApiKeyAuth`) with a valid, cached key; both declare a permission, as marketplace",
+    "routes do. Runs alternate open/auth, auth/open, … and the ratio is the median over the pairs. Server",
+    "µs/req is the server's CPU time per request (/proc), and the CPU ratio is open µs over authenticated µs:",
+    "the ratio the server would show on a core of its own. Server CPU share: the fraction of a core it got.",
+    "",
+    "| Backend | requests in flight per connection | open req/s | authenticated req/s | ratio | ratio (pooled) | server µs/req | CPU ratio | server CPU share | target ≥ 0.90 | goal ≥ 0.95 |",
+    "|---|---|---:|---:|---:|---:|---:|---:|---:|---|---|",
+    ...rows.map((row) => `| ${row.join(" | ")} |`),
+    "",
+    "Pairs (open / authenticated req/s):",
+    "",
+    ...figures.flatMap((f) =>
+      f.runs.map(
+        (run) =>
+          `- ${f.backend}, ${run.pipelining} in flight: ${run.pairs.map((p) => `${formatNumber(p.open.requestsPerSecond)} / ${formatNumber(p.authenticated.requestsPerSecond)}`).join(", ")}`,
+      ),
+    ),
+    "",
+  ];
+}
+
+function renderLatency(figures: LimitFigures[]): string[] {
+  if (figures.length === 0) return [];
+  return [
+    "## 2. Added latency of verification",
+    "",
+    "One kept-alive connection, requests one at a time, alternating open/authenticated request by request.",
+    "",
+    "| Backend | open p50 | authenticated p50 | added p50 | open p99 | authenticated p99 | added p99 |",
+    "|---|---:|---:|---:|---:|---:|---:|",
+    ...figures.map(({ backend, latency: l }) => {
+      return `| ${backend} | ${formatMs(l.openP50)} | ${formatMs(l.authenticatedP50)} | ${formatMs(l.authenticatedP50 - l.openP50)} | ${formatMs(l.openP99)} | ${formatMs(l.authenticatedP99)} | ${formatMs(l.authenticatedP99 - l.openP99)} |`;
+    }),
+    "",
+  ];
+}
+
+function renderPropagation(figures: PropagationFigures | undefined): string[] {
+  if (!figures) return [];
+  const all = figures.allDelays;
+  return [
+    "## 3. Revocation propagation across 3 instances (PostgreSQL LISTEN/NOTIFY)",
+    "",
+    `${figures.revocations} revocations through instance A; after each revoke response, B and C are polled`,
+    "back to back until they reject the key. The figure includes one polling round trip.",
+    "",
+    "| Instance | p50 | p99 | max |",
+    "|---|---:|---:|---:|",
+    ...figures.delaysMs.map(
+      (d) => `| ${d.instance} | ${formatMs(d.p50)} | ${formatMs(d.p99)} | ${formatMs(d.max)} |`,
+    ),
+    `| B and C | ${formatMs(all.p50)} | ${formatMs(all.p99)} | ${formatMs(all.max)} |`,
+    "",
+    `Target p99 ≤ 50 ms: ${verdict(all.p99 <= 50)}. Instance A accepted the key after its own revoke response: ` +
+      `${figures.acceptedOnA} times. Mean pg_notify → receipt lag measured by B and C: ${formatMs(figures.meanNotificationLagMs)}.`,
+    "",
+  ];
+}
+
+function renderScale(figures: ScaleFigures[]): string[] {
+  if (figures.length === 0) return [];
+  return [
+    "## 4. Scale: keys drawn uniformly from all of them",
+    "",
+    "`keyward serve`, GET /api/v1/key with a key drawn uniformly at random per request (mostly cache misses).",
+    "The cache is filled first; the figures are the steady state that follows, the full cache still taking misses.",
+    "",
+    "| Backend | keys | seeding | cache size | entries | req/s | hit ratio | p50 / p99 | RSS at start | RSS when full | peak RSS after |",
+    "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ...figures.flatMap((f) =>
+      f.runs.map(
+        (r) =>
+          `| ${f.backend} | ${formatNumber(f.keys)} | ${f.seedSeconds.toFixed(1)} s | ${formatNumber(r.cacheSize)} | ${formatNumber(r.entries)} | ${formatNumber(r.requestsPerSecond)} | ${(r.hitRatio * 100).toFixed(1)} % | ${r.latencyP50Ms} / ${r.latencyP99Ms} ms | ${formatMiB(r.baselineRss)} | ${formatMiB(r.rssWhenFull)} | ${formatMiB(r.peakRss)} |`,
+      ),
+    ),
+    "",
+    ...figures.flatMap((f) => marginalRss(f)),
+    "",
+    "Key list: GET /console/api/keys?limit=50 as the Administrator of the account owning every key, following",
+    "nextCursor from the newest key and from the middle of the list.",
+    "",
+    "| Backend | pages | p50 | p99 | max | target p99 ≤ 50 ms |",
+    "|---|---:|---:|---:|---:|---|",
+    ...figures.map(
+      (f) =>
+        `| ${f.backend} | ${f.listPages.pages} | ${formatMs(f.listPages.p50)} | ${formatMs(f.listPages.p99)} | ${formatMs(f.listPages.max)} | ${verdict(f.listPages.p99 <= 50)} |`,
+    ),
+    "",
+  ];
+}
+
+/** RSS per cache entry between the smallest and the largest cache: what KEYWARD_KEY_CACHE_SIZE costs. */
+function marginalRss(figures: ScaleFigures): string[] {
+  const runs = [...figures.runs].sort((a, b) => a.cacheSize - b.cacheSize);
+  const small = runs[0];
+  const large = runs.at(-1);
+  if (!small || !large || large.cacheSize === small.cacheSize) return [];
+  const perEntry = (large.rssWhenFull - small.rssWhenFull) / (large.entries - small.entries);
+  return [
+    `- ${figures.backend}: ${formatNumber(perEntry)} bytes of RSS per cache entry (RSS when full, ` +
+      `${formatNumber(small.cacheSize)} → ${formatNumber(large.cacheSize)} entries); ${formatNumber(figures.keys)} keys in the ` +
+      "database don't enter into it.",
+  ];
+}

@@ -1,0 +1,89 @@
+// `npm run bench`: every figure is a ratio or a distribution measured side by side in one run.
+// Printed, and written to bench/results/latest.md with the machine it ran on. Knobs: bench/settings.ts.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { resolve } from "node:path";
+import { createPostgresSchema } from "../test/support/postgres-schema.js";
+import { benchLimit } from "./limit.js";
+import { describeMachine, loadAverage } from "./machine.js";
+import { allCpus, pinningPlan, pinProcess } from "./pinning.js";
+import { benchPropagation } from "./propagation.js";
+import { type BenchResults, renderReport } from "./report.js";
+import { benchScale } from "./scale.js";
+import { readSettings } from "./settings.js";
+
+const settings = readSettings();
+const started = performance.now();
+const pinning = pinningPlan(process.env.BENCH_PIN);
+const results: BenchResults = {
+  startedAt: new Date(),
+  minutes: 0,
+  machine: await describeMachine(settings.postgresUrl),
+  settings,
+  pinning,
+  loadAverages: [loadAverage()],
+  limit: [],
+  scale: [],
+};
+const note = (message: string) => process.stderr.write(`bench: ${message}\n`);
+
+if (settings.sections.includes("limit")) {
+  if (pinning) pinProcess(pinning.loadGenerator);
+  for (const backend of settings.backends) {
+    note(`1-2. limit and added latency on ${backend}`);
+    const scratch = await scratchDatabase(backend);
+    try {
+      const figures = await benchLimit({
+        ...settings,
+        backend,
+        databaseUrl: scratch.url,
+        serverCpu: pinning?.server,
+      });
+      results.limit.push(figures);
+      for (const run of figures.runs) {
+        note(
+          `   pipelining ${run.pipelining}: ratio ${run.medianRatio.toFixed(3)}, CPU ratio ${run.cpuRatio.toFixed(3)}`,
+        );
+      }
+    } finally {
+      await scratch.drop();
+    }
+    results.loadAverages.push(loadAverage());
+  }
+  if (pinning) pinProcess(allCpus());
+}
+if (settings.sections.includes("propagation") && settings.backends.includes("postgres")) {
+  note(`3. revocation propagation, ${settings.revocations} revocations`);
+  const figures = await benchPropagation(settings);
+  results.propagation = figures;
+  note(`   p50 ${figures.allDelays.p50.toFixed(1)} ms, p99 ${figures.allDelays.p99.toFixed(1)} ms`);
+  results.loadAverages.push(loadAverage());
+}
+if (settings.sections.includes("scale")) {
+  for (const backend of settings.backends) {
+    note(`4. scale on ${backend}: seeding ${settings.keys} keys`);
+    const { scaleSeconds, fillSeconds } = settings;
+    results.scale.push(
+      await benchScale({ ...settings, backend, seconds: scaleSeconds, maxSeconds: fillSeconds }),
+    );
+    results.loadAverages.push(loadAverage());
+  }
+}
+
+results.minutes = (performance.now() - started) / 60_000;
+const report = renderReport(results);
+const directory = resolve(import.meta.dirname, "results");
+mkdirSync(directory, { recursive: true });
+writeFileSync(resolve(directory, "latest.md"), report);
+process.stdout.write(`${report}\n`);
+
+/** A fresh SQLite file or PostgreSQL schema for the limit server. */
+async function scratchDatabase(backend: "sqlite" | "postgres") {
+  if (backend === "postgres")
+    return createPostgresSchema(settings.postgresUrl, `kw_bench_limit_${process.pid}`);
+  const directory = mkdtempSync(resolve(tmpdir(), "keyward-bench-"));
+  return {
+    url: resolve(directory, "keyward.db"),
+    drop: async () => rmSync(directory, { recursive: true, force: true }),
+  };
+}

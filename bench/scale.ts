@@ -1,0 +1,233 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createAccount } from "../src/accounts/create-account.js";
+import { type Database, openDatabase } from "../src/db/database.js";
+import { migrateToLatest } from "../src/db/migrate.js";
+import { noLocalCache } from "../src/keys/verification-changes.js";
+import { findUserByEmail } from "../src/users/list-users.js";
+import { clusterPassword, type ServerProcess, signInOverHttp, startServer } from "../test/scale/cluster.js";
+import { createPostgresSchema } from "../test/support/postgres-schema.js";
+import { type LoadResult, runLoad } from "./load.js";
+import { memory } from "./process-stats.js";
+import {
+  createKeySet,
+  type KeySet,
+  type SeedOwner,
+  type SeedResult,
+  seedPostgres,
+  seedSqlite,
+} from "./seed-keys.js";
+import { percentile } from "./stats.js";
+
+export interface ScaleOptions {
+  backend: "sqlite" | "postgres";
+  postgresUrl: string;
+  keys: number;
+  cacheSizes: number[];
+  /** Steady-state load after the cache is full. */
+  seconds: number;
+  /** Longest time spent filling the cache. */
+  maxSeconds: number;
+  connections: number;
+  pages: number;
+}
+
+export interface CacheRun {
+  cacheSize: number;
+  /** Seconds of load it took to fill the cache. */
+  fillSeconds: number;
+  requestsPerSecond: number;
+  latencyP50Ms: number;
+  latencyP99Ms: number;
+  hitRatio: number;
+  entries: number;
+  baselineRss: number;
+  rssWhenFull: number;
+  /** Highest RSS sampled while the full cache kept taking misses. */
+  peakRss: number;
+  serverCpu: number;
+}
+
+export interface ScaleFigures {
+  backend: string;
+  keys: number;
+  seedSeconds: number;
+  runs: CacheRun[];
+  listPages: { pages: number; p50: number; p99: number; max: number };
+}
+
+/** 4: a million keys, uniform random verification (mostly misses), memory, and the key list. */
+export async function benchScale(options: ScaleOptions): Promise<ScaleFigures> {
+  const store = await createStore(options);
+  try {
+    const keys = createKeySet(options.keys);
+    const { owner, email } = await createOwner(store.url);
+    const seed = await store.seed(keys, owner);
+    const runs: CacheRun[] = [];
+    let listPages: ScaleFigures["listPages"] | undefined;
+    for (const cacheSize of options.cacheSizes) {
+      const server = await startServer(store.url, {
+        KEYWARD_KEY_CACHE_SIZE: String(cacheSize),
+        KEYWARD_KEY_FAILURES_PER_MINUTE: "1000000",
+      });
+      try {
+        runs.push(await verifyUniformly(server, keys, cacheSize, options));
+        listPages ??= await walkKeyList(server, email, seed, options.pages);
+      } finally {
+        await server.stop();
+      }
+    }
+    return {
+      backend: options.backend,
+      keys: options.keys,
+      seedSeconds: seed.seconds,
+      runs,
+      listPages: listPages ?? { pages: 0, p50: Number.NaN, p99: Number.NaN, max: Number.NaN },
+    };
+  } finally {
+    await store.drop();
+  }
+}
+
+interface Store {
+  url: string;
+  seed(keys: KeySet, owner: SeedOwner): Promise<SeedResult>;
+  drop(): Promise<void>;
+}
+
+async function createStore(options: ScaleOptions): Promise<Store> {
+  if (options.backend === "sqlite") {
+    const dir = mkdtempSync(join(tmpdir(), "keyward-bench-"));
+    const url = join(dir, "keyward.db");
+    return {
+      url,
+      seed: async (keys, owner) => seedSqlite(url, keys, owner),
+      drop: async () => rmSync(dir, { recursive: true, force: true }),
+    };
+  }
+  const schema = await createPostgresSchema(options.postgresUrl, `kw_bench_scale_${process.pid}`);
+  return {
+    url: schema.url,
+    seed: (keys, owner) => withDatabase(schema.url, (database) => seedPostgres(database, keys, owner)),
+    drop: schema.drop,
+  };
+}
+
+async function withDatabase<T>(url: string, use: (database: Database) => Promise<T>): Promise<T> {
+  const database = await openDatabase(url);
+  try {
+    return await use(database);
+  } finally {
+    await database.close();
+  }
+}
+
+/** The account that owns every seeded key, created by the same code the CLI uses. */
+async function createOwner(url: string): Promise<{ owner: SeedOwner; email: string }> {
+  return withDatabase(url, async (database) => {
+    await migrateToLatest(database);
+    const email = `bench-admin-${process.pid}@example.test`;
+    const ctx = { db: database.db, changes: noLocalCache };
+    const { account } = await createAccount(ctx, {
+      account: { name: "Bench Marketplace", adminEmail: email, adminPassword: clusterPassword },
+    });
+    const admin = await findUserByEmail(database.db, email);
+    if (!admin) throw new Error("bench administrator missing");
+    return { owner: { accountId: account.id, ownerUserId: admin.id }, email };
+  });
+}
+
+async function verifyUniformly(
+  server: ServerProcess,
+  keys: KeySet,
+  cacheSize: number,
+  options: ScaleOptions,
+): Promise<CacheRun> {
+  const pid = server.child.pid ?? 0;
+  const baselineRss = memory(pid).rss;
+  const load = (seconds: number) =>
+    runLoad({
+      url: `${server.url}/api/v1/key`,
+      seconds,
+      connections: options.connections,
+      authorizationFor: () => `Bearer ${keys.secretFor(Math.floor(Math.random() * keys.count))}`,
+      serverPid: pid,
+    });
+  // Fill: load until the cache is full, so from then on its bound is what limits memory.
+  let fillSeconds = 0;
+  let figures = await cacheFigures(server.url);
+  while (figures.entries < cacheSize && fillSeconds < options.maxSeconds) {
+    assertClean(await load(5));
+    fillSeconds += 5;
+    figures = await cacheFigures(server.url);
+  }
+  const rssWhenFull = memory(pid).rss;
+  // Steady state: a full cache, keys still drawn from all of them (mostly misses).
+  const before = figures;
+  let peakRss = rssWhenFull;
+  const sampler = setInterval(() => {
+    peakRss = Math.max(peakRss, memory(pid).rss);
+  }, 100);
+  const steady = await load(options.seconds).finally(() => clearInterval(sampler));
+  assertClean(steady);
+  const after = await cacheFigures(server.url);
+  const hits = after.hits - before.hits;
+  const misses = after.misses - before.misses;
+  return {
+    cacheSize,
+    fillSeconds,
+    requestsPerSecond: steady.requestsPerSecond,
+    latencyP50Ms: steady.latencyP50Ms,
+    latencyP99Ms: steady.latencyP99Ms,
+    hitRatio: hits / Math.max(1, hits + misses),
+    entries: after.entries,
+    baselineRss,
+    rssWhenFull,
+    peakRss: Math.max(peakRss, memory(pid).rss),
+    serverCpu: steady.serverCpu,
+  };
+}
+
+function assertClean(result: LoadResult): void {
+  if (result.non2xx + result.errors > 0) {
+    throw new Error(`${result.non2xx + result.errors} verifications failed during the scale run`);
+  }
+}
+
+async function cacheFigures(url: string) {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const read = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, "m").exec(text)?.[1] ?? Number.NaN);
+  return {
+    hits: read("keyward_key_cache_hits_total"),
+    misses: read("keyward_key_cache_misses_total"),
+    entries: read("keyward_key_cache_entries"),
+  };
+}
+
+/** GET /console/api/keys?limit=50 following nextCursor, from the newest and from the middle. */
+async function walkKeyList(server: ServerProcess, email: string, seed: SeedResult, pages: number) {
+  const admin = await signInOverHttp(server.url, email);
+  const latencies: number[] = [];
+  const walk = async (startCursor: string | null, count: number) => {
+    let cursor = startCursor;
+    for (let page = 0; page < count; page++) {
+      const query = cursor ? `&cursor=${encodeURIComponent(cursor)}` : "";
+      const start = performance.now();
+      const response = await admin.request("GET", `/console/api/keys?limit=50${query}`);
+      const body = (await response.json()) as { items: unknown[]; nextCursor: string | null };
+      latencies.push(performance.now() - start);
+      if (response.status !== 200 || body.items.length !== 50)
+        throw new Error(`key list page ${page} failed`);
+      cursor = body.nextCursor;
+    }
+  };
+  await walk(null, Math.ceil(pages / 2));
+  await walk(seed.middleKeyId, Math.floor(pages / 2));
+  return {
+    pages: latencies.length,
+    p50: percentile(latencies, 0.5),
+    p99: percentile(latencies, 0.99),
+    max: Math.max(...latencies),
+  };
+}
