@@ -6,13 +6,16 @@ import { allows } from "../keys/permissions.js";
 import { type KeyVerifier, rejectionFor } from "../keys/verify-key.js";
 import { findSection } from "../marketplace/sections.js";
 
-const bearer = /^bearer\s+/i;
+const bearer = /^bearer\s+(\S+)\s*$/i;
 
 /** The key from `Authorization: Bearer <key>`, else `X-Api-Key`. */
 export function readPresentedKey(request: FastifyRequest): string | undefined {
   const authorization = request.headers.authorization;
-  if (authorization !== undefined && bearer.test(authorization))
-    return authorization.replace(bearer, "").trim();
+  if (authorization !== undefined) {
+    // One regex pass on the hot path; a malformed header falls through to X-Api-Key.
+    const match = bearer.exec(authorization);
+    if (match) return match[1];
+  }
   const header = request.headers["x-api-key"];
   return typeof header === "string" ? header.trim() : undefined;
 }

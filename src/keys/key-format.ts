@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from "node:crypto";
+import { hash, randomBytes } from "node:crypto";
 import { crc32 } from "node:zlib";
 
 /**
@@ -42,7 +42,8 @@ export function isWellFormedKey(candidate: string): boolean {
 }
 
 export function hashKey(secret: string): string {
-  return createHash("sha256").update(secret).digest("hex");
+  // One-shot hash: no Hash object per verification (Node 20.12+).
+  return hash("sha256", secret, "hex");
 }
 
 export function hintOf(secret: string): string {
