@@ -7,6 +7,7 @@ import { cliVerificationChanges } from "../cli/cli-changes.js";
 import { revokeKey } from "../keys/revoke-key.js";
 import { noLocalCache } from "../keys/verification-changes.js";
 import { type Database, openDatabase } from "./database.js";
+import { listenerName } from "./notification-acks.js";
 import { ChangeNotifications, type ChangeNotificationsOptions, parsePayload } from "./notifications.js";
 
 const postgresUrl = process.env.KEYWARD_TEST_POSTGRES;
@@ -107,6 +108,37 @@ describe.skipIf(!postgresUrl)("change notifications between instances on one Pos
     expect(await isRevokedOn(first, key.secret)).toBe(true);
     const elapsed = await waitFor(() => isRevokedOn(second, key.secret), 1_000);
     expect(elapsed).toBeLessThan(1_000);
+  });
+
+  it("makes the other instance reject a revoked key on its very next request, with no waiting", async () => {
+    const account = await createTestAccount(first.t);
+    for (let round = 0; round < 10; round++) {
+      const key = await generateKey(account.admin);
+      expect((await callApi(second.t, key.secret, "/api/v1/key")).statusCode).toBe(200);
+      expect((await account.admin.request("POST", `/console/api/keys/${key.id}/revoke`)).statusCode).toBe(
+        200,
+      );
+      // The revoke returned only after the second instance acknowledged dropping the key.
+      expect(await isRevokedOn(second, key.secret), `round ${round}`).toBe(true);
+    }
+  });
+
+  it("cuts off a listener that never acknowledges, so its instance stops trusting its cache", async () => {
+    const channel = first.database.notifications?.channel ?? "";
+    const silent = new pg.Client({ connectionString: schema.url.replace(/\?.*$/, "") });
+    const lost = new Promise<void>((resolve) => silent.on("error", () => resolve()));
+    await silent.connect();
+    await silent.query(`listen ${silent.escapeIdentifier(channel)}`);
+    await silent.query("select set_config('application_name', $1, false)", [listenerName(channel)]);
+
+    const account = await createTestAccount(first.t);
+    const key = await generateKey(account.admin);
+    const started = performance.now();
+    expect((await account.admin.request("POST", `/console/api/keys/${key.id}/revoke`)).statusCode).toBe(200);
+    const revokeMs = performance.now() - started;
+    await lost;
+    expect(revokeMs).toBeGreaterThanOrEqual(900);
+    await silent.end().catch(() => {});
   });
 
   it("delivers a revoke made from the CLI to running servers", async () => {

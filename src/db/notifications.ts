@@ -1,8 +1,10 @@
+import { randomBytes } from "node:crypto";
 import { sql } from "kysely";
 import pg from "pg";
 import type { KeyCache } from "../keys/key-cache.js";
 import type { VerificationChanges } from "../keys/verification-changes.js";
 import type { Database, Db, NotificationTarget } from "./database.js";
+import { Acknowledgements, ackChannelOf, listenerName } from "./notification-acks.js";
 
 /** Where the listener reports its life (Fastify's logger fits). */
 export interface NotificationLog {
@@ -41,6 +43,7 @@ export class ChangeNotifications {
   private readonly db: Db;
   private readonly metrics: NotificationMetrics | undefined;
   private readonly caches = new Set<KeyCache>();
+  private readonly acks = new Acknowledgements();
   private readonly firstDelayMs: number;
   private readonly maxDelayMs: number;
   private log: NotificationLog = silentLog;
@@ -77,7 +80,7 @@ export class ChangeNotifications {
   publishChanges = (local: VerificationChanges, cache: KeyCache): VerificationChanges => {
     this.caches.add(cache);
     cache.isTrusted = this.isSubscribed;
-    return notifyingChanges(local, this.db, this.target.channel);
+    return notifyingChanges(local, this.db, this.target.channel, this.acks);
   };
 
   /** Starts listening (and reconnecting whenever the connection drops). */
@@ -111,11 +114,18 @@ export class ChangeNotifications {
     client.on("error", (error) => this.lose(client, error));
     client.on("end", () => this.lose(client, new Error("connection ended")));
     client.on("notification", (message) => {
-      if (message.channel === this.target.channel) this.receive(message.payload ?? "");
+      if (message.channel === this.target.channel) this.receive(client, message.payload ?? "");
+      else if (message.channel === ackChannelOf(this.target.channel))
+        this.acks.receive(message.payload ?? "");
     });
     try {
       await client.connect();
       await client.query(`listen ${client.escapeIdentifier(this.target.channel)}`);
+      await client.query(`listen ${client.escapeIdentifier(ackChannelOf(this.target.channel))}`);
+      // Named only once listening: publishers count exactly the subscribed listeners of this channel.
+      await client.query("select set_config('application_name', $1, false)", [
+        listenerName(this.target.channel),
+      ]);
       const { rows } = await client.query<{ pid: number }>("select pg_backend_pid() as pid");
       if (this.client !== client) {
         // Closed (or superseded) while connecting: this connection is nobody's now.
@@ -168,12 +178,21 @@ export class ChangeNotifications {
     return Math.round(base * (0.5 + Math.random() * 0.5));
   }
 
-  private receive(payload: string): void {
+  private receive(client: pg.Client, payload: string): void {
     const change = parsePayload(payload);
     for (const cache of this.caches) {
       if (change?.kind === "k") cache.invalidateKey(change.id);
       else if (change?.kind === "u") cache.invalidateOwner(change.id);
       else cache.clear();
+    }
+    // Acknowledge only after the caches above have dropped the key: the publisher waits for this.
+    if (change?.messageId && this.pid !== undefined) {
+      client
+        .query("select pg_notify($1, $2)", [
+          ackChannelOf(this.target.channel),
+          `${change.messageId}:${this.pid}`,
+        ])
+        .catch(() => {});
     }
     this.metrics?.countReceived();
     if (change && change.sentAt > 0) this.metrics?.observeLag(Math.max(0, Date.now() - change.sentAt) / 1000);
@@ -184,38 +203,58 @@ interface Change {
   kind: "k" | "u";
   id: string;
   sentAt: number;
+  /** Set when the publisher waits for acknowledgements. */
+  messageId: string | undefined;
 }
 
 /** An unreadable payload yields null: the receiver then drops its whole cache, the safe answer. */
 export function parsePayload(payload: string): Change | null {
-  const [kind, id, sentAt] = payload.split(":");
+  const [kind, id, sentAt, messageId] = payload.split(":");
   if ((kind !== "k" && kind !== "u") || !id) return null;
-  return { kind, id, sentAt: Number(sentAt) || 0 };
+  return { kind, id, sentAt: Number(sentAt) || 0, messageId: messageId || undefined };
 }
 
 /**
  * Wraps `local` so each change is also announced on `channel` (after local invalidation, awaited).
  * The change is already committed; a failed announcement is retried, then reported as an error.
  */
-export function notifyingChanges(local: VerificationChanges, db: Db, channel: string): VerificationChanges {
+export function notifyingChanges(
+  local: VerificationChanges,
+  db: Db,
+  channel: string,
+  acks?: Acknowledgements,
+): VerificationChanges {
+  const publish = async (change: string) => {
+    if (!acks) return announce(db, channel, change);
+    const messageId = randomBytes(8).toString("hex");
+    const confirmation = acks.expect(messageId);
+    try {
+      const expected = await acks.subscribedListeners(db, channel);
+      await announce(db, channel, change, messageId);
+      await acks.confirm(db, expected, confirmation);
+    } finally {
+      acks.forget(messageId);
+    }
+  };
   return {
     keyChanged: async (keyId) => {
       await local.keyChanged(keyId);
-      await announce(db, channel, `k:${keyId}`);
+      await publish(`k:${keyId}`);
     },
     ownerChanged: async (userId) => {
       await local.ownerChanged(userId);
-      await announce(db, channel, `u:${userId}`);
+      await publish(`u:${userId}`);
     },
   };
 }
 
 const retryDelaysMs = [20, 100, 400];
 
-async function announce(db: Db, channel: string, change: string): Promise<void> {
+async function announce(db: Db, channel: string, change: string, messageId = ""): Promise<void> {
   for (let attempt = 0; ; attempt++) {
     try {
-      await sql`select pg_notify(${channel}, ${`${change}:${Date.now()}`})`.execute(db);
+      const payload = `${change}:${Date.now()}${messageId ? `:${messageId}` : ""}`;
+      await sql`select pg_notify(${channel}, ${payload})`.execute(db);
       return;
     } catch (error) {
       const delay = retryDelaysMs[attempt];

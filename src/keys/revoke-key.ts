@@ -12,8 +12,9 @@ export interface RevokeKeyOptions {
 
 /**
  * Permanently revokes a key; Administrators only. Before this returns the change is committed, this
- * instance's cache has dropped the key (its next request is rejected) and, on PostgreSQL, every other
- * instance has been sent the notification; they drop it as it arrives, within milliseconds.
+ * instance's cache has dropped the key and, on PostgreSQL, every other subscribed instance has
+ * acknowledged dropping it (or been cut off from its cache): a request made after the response is
+ * rejected everywhere.
  */
 export async function revokeKey(ctx: Context, options: RevokeKeyOptions): Promise<ApiKeyView> {
   const { actor, keyId } = options;

@@ -2,9 +2,9 @@ import type { KeyCache } from "./key-cache.js";
 
 /**
  * Announces changes that affect key verification. Operations await these after their transaction
- * commits and before they return, so the instance that served a change never serves the old answer.
- * With PostgreSQL the implementation also notifies every other instance, which applies the change
- * when the notification arrives (milliseconds; it does not wait for their acknowledgement).
+ * commits and before they return, so no instance serves the old answer afterwards. With PostgreSQL the
+ * implementation also notifies every other instance and waits for each to acknowledge
+ * (src/db/notification-acks.ts).
  */
 export interface VerificationChanges {
   keyChanged(keyId: string): Promise<void>;

@@ -78,7 +78,7 @@ describe.skipIf(!postgresUrl)("three instances on one PostgreSQL", () => {
     await pgAdmin.query(`alter role ${role} nologin`);
     try {
       await pgAdmin.query(
-        "select pg_terminate_backend(pid) from pg_stat_activity where usename = $1 and application_name = 'keyward-listener'",
+        "select pg_terminate_backend(pid) from pg_stat_activity where usename = $1 and application_name like 'keyward-listener%'",
         [role],
       );
       for (const server of servers) await waitUntil(async () => (await readiness(server.url)) === 503, 5_000);
