@@ -5,6 +5,7 @@ import type { CachedKey } from "../keys/key-cache.js";
 import { allows } from "../keys/permissions.js";
 import { type KeyVerifier, rejectionFor } from "../keys/verify-key.js";
 import { findSection } from "../marketplace/sections.js";
+import type { RoutePermission } from "./request-context.js";
 
 const bearer = /^bearer\s+(\S+)\s*$/i;
 
@@ -23,11 +24,17 @@ export function readPresentedKey(request: FastifyRequest): string | undefined {
 type Done = (error?: AppError) => void;
 
 /**
- * onRequest hook for /api/v1: verifies the key and checks the route's declared permission.
+ * onRequest hook for one /api/v1 route: verifies the key and checks the route's declared permission.
  * Callback style, and synchronous on a cache hit: a valid cached key allocates no promise and never
  * consults the failure limiter.
  */
-export function apiKeyAuth(verifier: KeyVerifier, limiter?: KeyFailureLimiter): onRequestHookHandler {
+export function apiKeyAuth(
+  verifier: KeyVerifier,
+  limiter: KeyFailureLimiter | undefined,
+  required: RoutePermission | undefined,
+): onRequestHookHandler {
+  const denial = required === undefined ? undefined : permissionDenial(required);
+
   function reject(request: FastifyRequest, error: AppError, done: Done) {
     if (!limiter) return done(error);
     limiter.recordFailure(request.ip).then(
@@ -41,7 +48,18 @@ export function apiKeyAuth(verifier: KeyVerifier, limiter?: KeyFailureLimiter): 
       verifier.outcomes.countRejection(entry.state);
       return reject(request, rejectionFor(entry), done);
     }
-    done(authorize(verifier, request, entry));
+    const key = verifier.accept(entry, request.ip);
+    if (
+      required !== undefined &&
+      denial !== undefined &&
+      !allows(key.permissions, required.section, required.access)
+    ) {
+      verifier.outcomes.insufficientPermissions++;
+      return done(denial());
+    }
+    verifier.outcomes.active++;
+    request.apiKey = key;
+    done();
   }
 
   return function authenticate(request, _reply, done: Done) {
@@ -51,7 +69,7 @@ export function apiKeyAuth(verifier: KeyVerifier, limiter?: KeyFailureLimiter): 
       done(new AppError("missing_api_key", "Send your API key as 'Authorization: Bearer <key>'."));
       return;
     }
-    const found = verifier.lookupCached(presented);
+    const found = verifier.lookupCached(presented, request.raw.socket);
     if (typeof found !== "string") return finish(request, found, done);
     const blocked = limiter?.blockedError(request.ip);
     if (blocked) {
@@ -65,29 +83,30 @@ export function apiKeyAuth(verifier: KeyVerifier, limiter?: KeyFailureLimiter): 
   };
 }
 
-function authorize(verifier: KeyVerifier, request: FastifyRequest, entry: CachedKey): AppError | undefined {
-  const key = verifier.accept(entry, request.ip);
-  const required = request.routeOptions.config.permission;
-  if (required && !allows(key.permissions, required.section, required.access)) {
-    const label = findSection(required.section)?.label ?? required.section;
-    verifier.outcomes.insufficientPermissions++;
-    const permission = `${required.section}:${required.access}`;
-    return new AppError(
+/** The 403 for a key without the route's permission, naming the permission and where to add it. */
+function permissionDenial(required: RoutePermission): () => AppError {
+  const label = findSection(required.section)?.label ?? required.section;
+  const permission = `${required.section}:${required.access}`;
+  return () =>
+    new AppError(
       "insufficient_permissions",
       `This API key lacks the ${permission} permission (${label}, ${required.access}). Edit the key's permissions in Account > API Keys.`,
       { required: permission },
     );
-  }
-  verifier.outcomes.active++;
-  request.apiKey = key;
-  return undefined;
 }
 
+/**
+ * Puts the API-key hook on every route registered in `app` (a scope) from now on, each hook bound to
+ * its route's `config.permission`: nothing is looked up per request.
+ */
 export function registerApiKeyAuth(
   app: FastifyInstance,
   verifier: KeyVerifier,
   limiter?: KeyFailureLimiter,
 ): void {
   app.decorateRequest("apiKey", null as never);
-  app.addHook("onRequest", apiKeyAuth(verifier, limiter));
+  app.addHook("onRoute", (route) => {
+    const authenticate = apiKeyAuth(verifier, limiter, route.config?.permission);
+    route.onRequest = [...[route.onRequest ?? []].flat(), authenticate];
+  });
 }

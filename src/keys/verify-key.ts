@@ -1,7 +1,7 @@
 import type { Db } from "../db/database.js";
 import { AppError } from "../errors.js";
 import type { CachedKey, KeyCache } from "./key-cache.js";
-import { hashKey, isWellFormedKey } from "./key-format.js";
+import { hashKey, isWellFormedKey, keyLength } from "./key-format.js";
 import { deserializePermissions } from "./permissions.js";
 import type { UsageRecorder } from "./usage-recorder.js";
 import { VerificationOutcomes } from "./verification-outcomes.js";
@@ -31,6 +31,7 @@ export class KeyVerifier {
   private readonly usage: UsageRecorder;
   private readonly usageIntervalMs: number;
   private readonly hasExternalWrites: () => boolean;
+  private readonly lastOnConnection = new WeakMap<object, { key: string; hash: string }>();
 
   constructor(options: KeyVerifierOptions) {
     this.db = options.db;
@@ -44,12 +45,29 @@ export class KeyVerifier {
    * Looks the key up in the cache. Returns the result, or — on a miss — the SHA-256 to `load`, so the
    * caller can refuse a blocked client before the database is touched. Never throws for a bad key.
    */
-  lookupCached(presented: string): CachedKey | string {
-    if (!isWellFormedKey(presented)) return malformed;
-    const hash = hashKey(presented);
+  lookupCached(presented: string, connection?: object): CachedKey | string {
+    if (presented.length !== keyLength) return malformed;
+    const hash = connection === undefined ? hashKey(presented) : this.hashOnConnection(presented, connection);
     // A revoke made by the CLI (another SQLite connection) must be seen by the very next request.
     if (this.hasExternalWrites()) this.cache.clear();
-    return this.cache.get(hash, Date.now()) ?? hash;
+    const cached = this.cache.get(hash, Date.now());
+    if (cached !== undefined) return cached;
+    // Checked only on a miss: a cached hash is one a well-formed key produced (only well-formed keys
+    // reach the database, and only database results are cached), so a hit needs no checksum.
+    return isWellFormedKey(presented) ? hash : malformed;
+  }
+
+  /**
+   * SHA-256 of the key, remembered for the connection it came on: a keep-alive client presents the same
+   * key on every request and has it hashed once. The key stays in memory only while the connection is
+   * open; comparing it with the last one takes the same time wherever they differ.
+   */
+  private hashOnConnection(presented: string, connection: object): string {
+    const last = this.lastOnConnection.get(connection);
+    if (last !== undefined && sameInConstantTime(last.key, presented)) return last.hash;
+    const hash = hashKey(presented);
+    this.lastOnConnection.set(connection, { key: presented, hash });
+    return hash;
   }
 
   /** Looks the key up, from the database if it is not cached. */
@@ -104,6 +122,14 @@ export class KeyVerifier {
     this.cache.set(hash, entry, generation);
     return entry;
   }
+}
+
+/** Equal strings of the key's length, compared without stopping at the first difference. */
+function sameInConstantTime(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  let difference = 0;
+  for (let i = 0; i < a.length; i++) difference |= a.charCodeAt(i) ^ b.charCodeAt(i);
+  return difference === 0;
 }
 
 /** The 401 a client gets for a key that is not usable. */
