@@ -1,5 +1,4 @@
 import cookie from "@fastify/cookie";
-import helmet from "@fastify/helmet";
 import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
 import Fastify, { type FastifyInstance } from "fastify";
@@ -25,6 +24,7 @@ import { userRoutes } from "./console/user-routes.js";
 import { registerConsoleAssets } from "./console-assets.js";
 import { installErrorHandler, sendError } from "./error-handler.js";
 import { keyInfoRoute } from "./key-info-route.js";
+import { registerSecurityHeaders } from "./security-headers.js";
 import { registerSessionAuth } from "./session-auth.js";
 import "./request-context.js";
 
@@ -145,20 +145,7 @@ export async function buildApp(options: BuildAppOptions): Promise<Keyward> {
   app.addHook("onClose", async () => usage.stop());
 
   await app.register(cookie);
-  await app.register(helmet, {
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: ["'self'", "data:"],
-        connectSrc: ["'self'"],
-        fontSrc: ["'self'", "data:"],
-        objectSrc: ["'none'"],
-        frameAncestors: ["'none'"],
-      },
-    },
-  });
+  registerSecurityHeaders(app);
   await app.register(swagger, {
     openapi: {
       openapi: "3.1.0",
