@@ -3,7 +3,7 @@ import type { VerificationChanges } from "../keys/verification-changes.js";
 
 /**
  * How a CLI command's changes reach running servers. SQLite servers notice another connection's
- * commit through PRAGMA data_version; PostgreSQL servers are notified (see src/db/notifications), and
+ * commit themselves (`watchExternalWrites` in src/db/database.ts); PostgreSQL servers are notified (see src/db/notifications), and
  * the command returns only once the notification is sent.
  */
 export async function cliVerificationChanges(

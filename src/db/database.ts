@@ -19,7 +19,8 @@ export interface Database {
   /** PostgreSQL: where verification changes are announced to every instance (src/db/notifications). */
   notifications?: NotificationTarget;
   /**
-   * True when another process has committed since the last call (SQLite: see `watchExternalWrites`).
+   * True when another process has committed since the last call (SQLite: see `watchExternalWrites`;
+   * asked at most once per event-loop turn, later calls in the same turn answer false).
    * PostgreSQL instances learn of changes through notifications instead and always answer false.
    */
   hasExternalWrites(): boolean;
@@ -71,10 +72,14 @@ const walIndexHeaderBytes = 48;
 
 /**
  * Tells whether another connection (the CLI) committed since the last check, so a CLI revoke is seen
- * by the very next request. `PRAGMA data_version` answers exactly but opens a read transaction (two
- * `fcntl` locks, ~5 µs under load: most of a cached verification). Every commit rewrites the WAL-index
- * header in the `-shm` file, so the check first reads those 48 bytes (one `pread`, no lock) and asks
- * `data_version` only when they changed — after some connection's commit, this one's included.
+ * by the requests that follow it. ARCHITECTURE.md, "Changes made by another process", has the figures
+ * and the argument; in short:
+ * - `PRAGMA data_version` answers exactly but opens a read transaction (two `fcntl` locks, ~5 µs under
+ *   load). Every commit rewrites the WAL-index header, the first 48 bytes of the `-shm` file, so those
+ *   are read first (one `pread`, no lock) and `data_version` is asked only when they changed.
+ * - Asked once per event-loop turn; later checks in the same turn answer false (the caller acted on the
+ *   first). Requests reach the verifier only from socket reads in the turn's poll phase, which began
+ *   before the question, so a request sent after the commit is read — and checked — in a later turn.
  */
 function watchExternalWrites(
   sqlite: SqliteDatabase.Database,
@@ -87,28 +92,39 @@ function watchExternalWrites(
   // The header first, then the version: a commit in between is then seen as a change, never missed.
   if (shm !== undefined) readSync(shm, seen, 0, walIndexHeaderBytes, 0);
   let lastVersion = dataVersion.get();
-  const ask = () => {
+  const versionChanged = () => {
     const version = dataVersion.get();
     if (version === lastVersion) return false;
     lastVersion = version;
     return true;
   };
-  if (shm === undefined) return { check: ask, close() {} };
-  const fd = shm;
   const header = Buffer.alloc(walIndexHeaderBytes);
+  const headerChanged = (fd: number) => {
+    let read = 0;
+    try {
+      read = readSync(fd, header, 0, walIndexHeaderBytes, 0);
+    } catch {
+      // Unreadable (a platform that locks the bytes): the exact question answers instead.
+    }
+    if (read === walIndexHeaderBytes && header.equals(seen)) return false;
+    header.copy(seen);
+    return true;
+  };
+  let checkedThisTurn = false;
+  const endTurn = () => {
+    checkedThisTurn = false;
+  };
   return {
     check() {
-      let read = 0;
-      try {
-        read = readSync(fd, header, 0, walIndexHeaderBytes, 0);
-      } catch {
-        // Unreadable (a platform that locks the bytes): the exact question answers instead.
-      }
-      if (read === walIndexHeaderBytes && header.equals(seen)) return false;
-      header.copy(seen);
-      return ask();
+      if (checkedThisTurn) return false;
+      checkedThisTurn = true;
+      setImmediate(endTurn);
+      if (shm !== undefined && !headerChanged(shm)) return false;
+      return versionChanged();
     },
-    close: () => closeSync(fd),
+    close: () => {
+      if (shm !== undefined) closeSync(shm);
+    },
   };
 }
 

@@ -1,3 +1,4 @@
+import { Agent, request } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningServer, startServer } from "../support/cli.js";
 import { setUpCliDatabase } from "./cli-database.js";
@@ -51,5 +52,53 @@ describe("The CLI and a running server on one SQLite database", () => {
     const granted = await db.cli("users", "api-access", "grant", "--email", account.managerEmail);
     expect(granted.exitCode, granted.stderr).toBe(0);
     expect(await call(secret)).toEqual({ status: 200, code: undefined });
+  });
+
+  it("rejects every request sent after the CLI's revoke returned, while other connections keep the server busy", async () => {
+    const account = await db.seedAccount({ managerApiAccess: true });
+    const { key, secret } = await db.seedKey(account.managerEmail, "Busy integration", reportingRead);
+    const agent = new Agent({ keepAlive: true, maxSockets: 8 });
+    const answers: { sentAt: number; status: number }[] = [];
+    let stopAt = Number.POSITIVE_INFINITY;
+    // Eight connections, each sending its next request as soon as the last is answered.
+    const connection = async () => {
+      while (performance.now() < stopAt) {
+        const sentAt = performance.now();
+        const status = await new Promise<number>((resolve, reject) => {
+          const req = request(
+            `${server.url}/api/v1/key`,
+            { agent, headers: { authorization: `Bearer ${secret}` } },
+            (response) => {
+              response.resume();
+              response.on("end", () => resolve(response.statusCode ?? 0));
+            },
+          );
+          req.on("error", reject);
+          req.end();
+        });
+        answers.push({ sentAt, status });
+      }
+    };
+    const load = Promise.all(Array.from({ length: 8 }, connection));
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const revoked = await db.cli("keys", "revoke", "--id", key.id, "--by", account.adminEmail);
+      expect(revoked.exitCode, revoked.stderr).toBe(0);
+      const returnedAt = performance.now();
+      stopAt = returnedAt + 300;
+      await load;
+
+      const before = answers.filter((a) => a.sentAt < returnedAt);
+      const after = answers.filter((a) => a.sentAt > returnedAt);
+      expect(before.filter((a) => a.status === 200).length).toBeGreaterThan(50);
+      expect(after.length).toBeGreaterThan(50);
+      // 401 revoked_api_key, then 429 once the address is over the failed-verification limit.
+      expect(after.filter((a) => a.status !== 401 && a.status !== 429)).toEqual([]);
+      expect(answers.some((a) => a.status === 401)).toBe(true);
+    } finally {
+      stopAt = 0;
+      await load.catch(() => {});
+      agent.destroy();
+    }
   });
 });
