@@ -38,7 +38,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): BenchSetting
     postgresUrl: env.BENCH_POSTGRES ?? env.KEYWARD_TEST_POSTGRES ?? "postgres://postgres@127.0.0.1:5432/test",
     keys: number("BENCH_KEYS", 1_000_000),
     seconds: number("BENCH_SECONDS", 2),
-    rounds: number("BENCH_ROUNDS", 8),
+    rounds: number("BENCH_ROUNDS", 12),
     scaleSeconds: number("BENCH_SCALE_SECONDS", 10),
     connections: number("BENCH_CONNECTIONS", 10),
     latencySamples: number("BENCH_LATENCY_SAMPLES", 5_000),
