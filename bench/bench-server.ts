@@ -5,20 +5,22 @@ import { randomBytes } from "node:crypto";
 import type { FastifyInstance } from "fastify";
 import { createAccount } from "../src/accounts/create-account.js";
 import { loadConfig } from "../src/config.js";
-import { openDatabase } from "../src/db/database.js";
 import { migrateToLatest } from "../src/db/migrate.js";
-import { ChangeNotifications } from "../src/db/notifications.js";
+import { changeNotificationsFor } from "../src/db/notifications/change-notifications.js";
+import { openDatabase } from "../src/db/open-database.js";
 import { registerApiKeyAuth } from "../src/http/api-key-auth.js";
 import { buildApp } from "../src/http/app.js";
 import { createKey } from "../src/keys/create-key.js";
-import type { KeyVerifier } from "../src/keys/verify-key.js";
+import type { KeyVerifier } from "../src/keys/verification/verify-key.js";
+import { createUser } from "../src/users/create-user.js";
 import { findUserByEmail } from "../src/users/list-users.js";
+import { grantApiAccess } from "../src/users/set-api-access.js";
 import { actorForUser } from "../src/users/user-view.js";
 
 const config = loadConfig({ ...process.env, KEYWARD_LOG_LEVEL: "warn" });
 const database = await openDatabase(config.databaseUrl);
 await migrateToLatest(database);
-const notifications = database.notifications ? new ChangeNotifications({ database }) : undefined;
+const notifications = changeNotificationsFor(database);
 const keyward = await buildApp({
   config,
   database,
@@ -32,12 +34,38 @@ const email = `bench-${randomBytes(4).toString("hex")}@example.test`;
 await createAccount(keyward.ctx, {
   account: { name: "Bench Marketplace", adminEmail: email, adminPassword: "correct-horse-battery-staple" },
 });
-const user = await findUserByEmail(keyward.ctx.db, email);
-if (!user) throw new Error("bench administrator missing");
+const admin = await findUserByEmail(keyward.ctx.db, email);
+if (!admin) throw new Error("bench administrator missing");
+// The key carries every check a verification can make, as production keys now may: its owner is a
+// Manager with a permission ceiling, and it has an expiry, a 10-entry IP allowlist and a rate limit
+// high enough never to trigger. Usage counting is always on.
+const managerEmail = `bench-manager-${randomBytes(4).toString("hex")}@example.test`;
+const manager = await createUser(keyward.ctx, {
+  actor: actorForUser(admin, null),
+  user: {
+    email: managerEmail,
+    name: "Bench Manager",
+    role: "marketplace_manager",
+    password: "correct-horse-battery-staple",
+    apiAccess: true,
+  },
+});
+await grantApiAccess(keyward.ctx, {
+  actor: actorForUser(admin, null),
+  userId: manager.id,
+  ceiling: { all: false, sections: { reporting: "read", orders: "read" } },
+});
+const owner = await findUserByEmail(keyward.ctx.db, managerEmail);
+if (!owner) throw new Error("bench manager missing");
+const allowedIps = ["127.0.0.1", "::1", "10.0.0.0/8", "192.168.1.0/24", "203.0.113.7", "198.51.100.0/24"];
+allowedIps.push("2001:db8::/32", "172.16.0.0/12", "100.64.0.0/10", "203.0.113.200");
 const { secret } = await createKey(keyward.ctx, {
-  actor: actorForUser(user, null),
+  actor: actorForUser(owner, null),
   name: "Bench key",
-  permissions: { all: true },
+  permissions: { all: false, sections: { reporting: "read" } },
+  expiresIn: "30d",
+  allowedIps,
+  rateLimit: "1000000/s",
 });
 
 await keyward.app.listen({ port: 0, host: "127.0.0.1" });

@@ -2,11 +2,10 @@ import {
   createAccountWithCli,
   createClusterDatabase,
   createKeyOverHttp,
-  type ServerProcess,
   signInOverHttp,
-  startServer,
   verifyOn,
 } from "../test/scale/cluster.js";
+import { type ServerProcess, startServer } from "../test/support/server-process.js";
 import { percentile } from "./stats.js";
 
 export interface PropagationOptions {

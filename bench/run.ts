@@ -1,5 +1,7 @@
 // `npm run bench`: every figure is a ratio or a distribution measured side by side in one run.
-// Printed, and written to bench/results/latest.md with the machine it ran on. Knobs: bench/settings.ts.
+// Printed, and written to bench/results/latest.md and latest.json (for scripts) with the machine it ran
+// on, after every section, so an interrupted run keeps what it measured. Knobs: bench/settings.ts; one
+// section alone: `BENCH_SECTIONS=scale BENCH_BACKENDS=sqlite npm run bench`.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { resolve } from "node:path";
@@ -11,6 +13,7 @@ import { benchPropagation } from "./propagation.js";
 import { type BenchResults, renderReport } from "./report.js";
 import { benchScale } from "./scale.js";
 import { readSettings } from "./settings.js";
+import { benchStartup } from "./startup.js";
 
 const settings = readSettings();
 const started = performance.now();
@@ -26,6 +29,15 @@ const results: BenchResults = {
   scale: [],
 };
 const note = (message: string) => process.stderr.write(`bench: ${message}\n`);
+const directory = resolve(import.meta.dirname, "results");
+const save = () => {
+  results.minutes = (performance.now() - started) / 60_000;
+  mkdirSync(directory, { recursive: true });
+  // BENCH_RESULTS_NAME: another name for a partial run, so it doesn't replace the full run's files.
+  const name = process.env.BENCH_RESULTS_NAME ?? "latest";
+  writeFileSync(resolve(directory, `${name}.md`), renderReport(results));
+  writeFileSync(resolve(directory, `${name}.json`), `${JSON.stringify(results, null, 2)}\n`);
+};
 
 if (settings.sections.includes("limit")) {
   if (pinning) pinProcess(pinning.loadGenerator);
@@ -49,6 +61,7 @@ if (settings.sections.includes("limit")) {
       await scratch.drop();
     }
     results.loadAverages.push(loadAverage());
+    save();
   }
   if (pinning) pinProcess(allCpus());
 }
@@ -58,6 +71,7 @@ if (settings.sections.includes("propagation") && settings.backends.includes("pos
   results.propagation = figures;
   note(`   p50 ${figures.allDelays.p50.toFixed(1)} ms, p99 ${figures.allDelays.p99.toFixed(1)} ms`);
   results.loadAverages.push(loadAverage());
+  save();
 }
 if (settings.sections.includes("scale")) {
   for (const backend of settings.backends) {
@@ -67,15 +81,23 @@ if (settings.sections.includes("scale")) {
       await benchScale({ ...settings, backend, seconds: scaleSeconds, maxSeconds: fillSeconds }),
     );
     results.loadAverages.push(loadAverage());
+    save();
   }
 }
+if (settings.sections.includes("startup")) {
+  note("5. start-up: keyward --help, keyward keys list, keyward serve to ready");
+  results.startup = await benchStartup({ samples: settings.startupSamples });
+  for (const row of results.startup.summary) {
+    note(
+      `   ${row.mode}: --help ${row.help.toFixed(0)} ms, keys list ${row.list.toFixed(0)} ms, ready ${row.ready.toFixed(0)} ms`,
+    );
+  }
+  results.loadAverages.push(loadAverage());
+  save();
+}
 
-results.minutes = (performance.now() - started) / 60_000;
-const report = renderReport(results);
-const directory = resolve(import.meta.dirname, "results");
-mkdirSync(directory, { recursive: true });
-writeFileSync(resolve(directory, "latest.md"), report);
-process.stdout.write(`${report}\n`);
+save();
+process.stdout.write(`${renderReport(results)}\n`);
 
 /** A fresh SQLite file or PostgreSQL schema for the limit server. */
 async function scratchDatabase(backend: "sqlite" | "postgres") {

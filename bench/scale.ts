@@ -1,23 +1,9 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { createAccount } from "../src/accounts/create-account.js";
-import { type Database, openDatabase } from "../src/db/database.js";
-import { migrateToLatest } from "../src/db/migrate.js";
-import { noLocalCache } from "../src/keys/verification-changes.js";
-import { findUserByEmail } from "../src/users/list-users.js";
-import { clusterPassword, type ServerProcess, signInOverHttp, startServer } from "../test/scale/cluster.js";
-import { createPostgresSchema } from "../test/support/postgres-schema.js";
+import { signInOverHttp } from "../test/scale/cluster.js";
+import { type ServerProcess, startServer } from "../test/support/server-process.js";
 import { type LoadResult, runLoad } from "./load.js";
 import { memory } from "./process-stats.js";
-import {
-  createKeySet,
-  type KeySet,
-  type SeedOwner,
-  type SeedResult,
-  seedPostgres,
-  seedSqlite,
-} from "./seed-keys.js";
+import { createScaleStore } from "./scale-store.js";
+import { createKeySet, type KeySet, type SeedResult } from "./seed-keys.js";
 import { percentile } from "./stats.js";
 
 export interface ScaleOptions {
@@ -47,6 +33,8 @@ export interface CacheRun {
   /** Highest RSS sampled while the full cache kept taking misses. */
   peakRss: number;
   serverCpu: number;
+  /** Server CPU time per request (µs) in the steady state. */
+  serverMicrosPerRequest: number;
 }
 
 export interface ScaleFigures {
@@ -59,10 +47,10 @@ export interface ScaleFigures {
 
 /** 4: a million keys, uniform random verification (mostly misses), memory, and the key list. */
 export async function benchScale(options: ScaleOptions): Promise<ScaleFigures> {
-  const store = await createStore(options);
+  const store = await createScaleStore(options);
   try {
     const keys = createKeySet(options.keys);
-    const { owner, email } = await createOwner(store.url);
+    const { owner, email } = await store.createOwner();
     const seed = await store.seed(keys, owner);
     const runs: CacheRun[] = [];
     let listPages: ScaleFigures["listPages"] | undefined;
@@ -88,54 +76,6 @@ export async function benchScale(options: ScaleOptions): Promise<ScaleFigures> {
   } finally {
     await store.drop();
   }
-}
-
-interface Store {
-  url: string;
-  seed(keys: KeySet, owner: SeedOwner): Promise<SeedResult>;
-  drop(): Promise<void>;
-}
-
-async function createStore(options: ScaleOptions): Promise<Store> {
-  if (options.backend === "sqlite") {
-    const dir = mkdtempSync(join(tmpdir(), "keyward-bench-"));
-    const url = join(dir, "keyward.db");
-    return {
-      url,
-      seed: async (keys, owner) => seedSqlite(url, keys, owner),
-      drop: async () => rmSync(dir, { recursive: true, force: true }),
-    };
-  }
-  const schema = await createPostgresSchema(options.postgresUrl, `kw_bench_scale_${process.pid}`);
-  return {
-    url: schema.url,
-    seed: (keys, owner) => withDatabase(schema.url, (database) => seedPostgres(database, keys, owner)),
-    drop: schema.drop,
-  };
-}
-
-async function withDatabase<T>(url: string, use: (database: Database) => Promise<T>): Promise<T> {
-  const database = await openDatabase(url);
-  try {
-    return await use(database);
-  } finally {
-    await database.close();
-  }
-}
-
-/** The account that owns every seeded key, created by the same code the CLI uses. */
-async function createOwner(url: string): Promise<{ owner: SeedOwner; email: string }> {
-  return withDatabase(url, async (database) => {
-    await migrateToLatest(database);
-    const email = `bench-admin-${process.pid}@example.test`;
-    const ctx = { db: database.db, changes: noLocalCache };
-    const { account } = await createAccount(ctx, {
-      account: { name: "Bench Marketplace", adminEmail: email, adminPassword: clusterPassword },
-    });
-    const admin = await findUserByEmail(database.db, email);
-    if (!admin) throw new Error("bench administrator missing");
-    return { owner: { accountId: account.id, ownerUserId: admin.id }, email };
-  });
 }
 
 async function verifyUniformly(
@@ -186,6 +126,7 @@ async function verifyUniformly(
     rssWhenFull,
     peakRss: Math.max(peakRss, memory(pid).rss),
     serverCpu: steady.serverCpu,
+    serverMicrosPerRequest: steady.serverMicrosPerRequest,
   };
 }
 

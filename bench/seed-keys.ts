@@ -13,15 +13,15 @@ const base62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
 export interface KeySet {
   count: number;
+  salt: string;
   secretFor(index: number): string;
 }
 
-export function createKeySet(count: number): KeySet {
-  let salt = "";
-  for (const byte of randomBytes(22)) salt += base62[byte % 62];
+/** Keys derived from a random salt, or from `salt` (22 base62 characters) to draw an earlier seed's keys. */
+export function createKeySet(count: number, salt = randomSalt()): KeySet {
   const secretFor = (index: number) => withChecksum(`${keyPrefix}${salt}${toBase62(index, 8)}`);
   if (!isWellFormedKey(secretFor(0))) throw new Error("bench keys must pass Keyward's checksum");
-  return { count, secretFor };
+  return { count, salt, secretFor };
 }
 
 export interface SeedOwner {
@@ -117,6 +117,12 @@ function buildRows(keys: KeySet, from: number, to: number) {
     rows.hints.push(hintOf(secret));
   }
   return rows;
+}
+
+function randomSalt(): string {
+  let salt = "";
+  for (const byte of randomBytes(22)) salt += base62[byte % 62];
+  return salt;
 }
 
 function withChecksum(body: string): string {

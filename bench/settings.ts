@@ -14,6 +14,8 @@ export interface BenchSettings {
   cacheSizes: number[];
   fillSeconds: number;
   pages: number;
+  /** Runs of each CLI command for the start-up figures. */
+  startupSamples: number;
 }
 
 export function readSettings(env: NodeJS.ProcessEnv = process.env): BenchSettings {
@@ -33,7 +35,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): BenchSetting
       throw new Error(`BENCH_BACKENDS: unknown "${backend}"`);
   }
   return {
-    sections: list("BENCH_SECTIONS", "limit,propagation,scale"),
+    sections: list("BENCH_SECTIONS", "limit,propagation,scale,startup"),
     backends: backends as BenchSettings["backends"],
     postgresUrl: env.BENCH_POSTGRES ?? env.KEYWARD_TEST_POSTGRES ?? "postgres://postgres@127.0.0.1:5432/test",
     keys: number("BENCH_KEYS", 1_000_000),
@@ -43,8 +45,9 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): BenchSetting
     connections: number("BENCH_CONNECTIONS", 10),
     latencySamples: number("BENCH_LATENCY_SAMPLES", 5_000),
     revocations: number("BENCH_REVOCATIONS", 150),
-    cacheSizes: list("BENCH_CACHE_SIZES", "10000,40000").map(Number),
-    fillSeconds: number("BENCH_FILL_SECONDS", 60),
+    cacheSizes: list("BENCH_CACHE_SIZES", "10000,100000").map(Number),
+    fillSeconds: number("BENCH_FILL_SECONDS", 90),
     pages: number("BENCH_PAGES", 400),
+    startupSamples: number("BENCH_STARTUP_SAMPLES", 10),
   };
 }

@@ -1,10 +1,41 @@
 #!/usr/bin/env node
-// Runs the TypeScript sources directly through tsx, so the CLI is always the code in this checkout.
-import { dirname, resolve } from "node:path";
+// Runs the compiled JavaScript in dist/ (`npm run build`) when it is current, so production loads no
+// compiler and starts fast. In a checkout whose sources are newer than the build (or never built) it
+// runs the TypeScript sources through tsx instead, so the CLI is always the code in this checkout.
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { register } from "tsx/esm/api";
 
-register();
-const here = dirname(fileURLToPath(import.meta.url));
-const { main } = await import(pathToFileURL(resolve(here, "../src/cli/main.ts")).href);
+const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+// dist/ mirrors the repository (src/ and packages/verify/src/, which the gateway shares).
+const compiled = join(root, "dist/src/cli/main.js");
+
+const entry = isBuildCurrent() ? compiled : await sourceEntry();
+const { main } = await import(pathToFileURL(entry).href);
 process.exitCode = await main(process.argv);
+
+/** True when dist/ exists and no source file changed after it was built (a deployment may ship no src/). */
+function isBuildCurrent() {
+  if (process.env.KEYWARD_RUN_SOURCES === "1" || !existsSync(compiled)) return false;
+  const source = join(root, "src");
+  if (!existsSync(source)) return true;
+  const builtAt = statSync(compiled).mtimeMs;
+  return newestChange(source) <= builtAt;
+}
+
+function newestChange(directory) {
+  let newest = statSync(directory).mtimeMs;
+  for (const entry of readdirSync(directory, { withFileTypes: true })) {
+    const path = join(directory, entry.name);
+    if (entry.isDirectory()) newest = Math.max(newest, newestChange(path));
+    else if (entry.name.endsWith(".ts") && !entry.name.endsWith(".test.ts"))
+      newest = Math.max(newest, statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+async function sourceEntry() {
+  const { register } = await import("tsx/esm/api");
+  register();
+  return join(root, "src/cli/main.ts");
+}

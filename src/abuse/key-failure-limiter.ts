@@ -1,4 +1,4 @@
-import { AppError } from "../errors.js";
+import type { FailureBudget } from "../keys/verification/failure-budget.js";
 import type { CounterStore } from "./counter-store.js";
 
 export interface KeyFailureLimiterOptions {
@@ -9,47 +9,54 @@ export interface KeyFailureLimiterOptions {
 }
 
 /**
- * Limits failed key verifications per client IP. Successful verifications never consult it, so valid
- * keys are not slowed; a blocked IP is refused before its unknown keys can reach the database.
+ * The failure budget per client IP over the shared counters: reservations are atomic (in memory or
+ * one Redis script), so concurrent unknown keys from one address — on one instance or many — get at
+ * most `maxFailures` database lookups per window. A valid key gives its slot back. An address found
+ * spent is remembered locally until its window ends, so a flood doesn't ask Redis per request.
  */
-export class KeyFailureLimiter {
-  private readonly blockedUntil = new Map<string, number>();
+export class KeyFailureLimiter implements FailureBudget {
+  private readonly spentUntil = new Map<string, number>();
   private readonly options: KeyFailureLimiterOptions;
 
   constructor(options: KeyFailureLimiterOptions) {
     this.options = options;
   }
 
-  /** The 429 to send instead of a database lookup, if this IP is blocked. Synchronous, local. */
-  blockedError(ip: string): AppError | undefined {
-    const until = this.blockedUntil.get(ip);
+  spentForMs(ip: string): number | undefined {
+    const until = this.spentUntil.get(ip);
     if (until === undefined) return undefined;
     const remaining = until - Date.now();
-    if (remaining <= 0) {
-      this.blockedUntil.delete(ip);
-      return undefined;
-    }
-    return tooManyFailures(remaining);
+    if (remaining > 0) return remaining;
+    this.spentUntil.delete(ip);
+    return undefined;
   }
 
-  /** Counts a failure; returns the 429 to send instead of the failure once the IP is over the limit. */
-  async recordFailure(ip: string): Promise<AppError | undefined> {
-    const { count, resetInMs } = await this.options.store.increment(
-      `key-failures:${ip}`,
-      this.options.windowMs,
-    );
+  async reserve(ip: string): Promise<number | undefined> {
+    const { maxFailures: max, windowMs } = this.options;
+    const reservation = await this.options.store.reserve({ key: keyOf(ip), max, windowMs });
+    if (reservation.isReserved) return undefined;
+    return this.markSpent(ip, reservation.retryInMs);
+  }
+
+  async refund(ip: string): Promise<void> {
+    await this.options.store.refund(keyOf(ip));
+  }
+
+  async spend(ip: string): Promise<number | undefined> {
+    const { count, resetInMs } = await this.options.store.increment(keyOf(ip), this.options.windowMs);
     if (count <= this.options.maxFailures) return undefined;
-    if (this.blockedUntil.size > 100_000) this.blockedUntil.clear();
-    this.blockedUntil.set(ip, Date.now() + resetInMs);
-    return tooManyFailures(resetInMs);
+    return this.markSpent(ip, resetInMs);
+  }
+
+  private markSpent(ip: string, retryInMs: number): number {
+    // Bounded: an attacker rotating addresses can't grow it without limit.
+    if (this.spentUntil.size > 100_000) this.spentUntil.clear();
+    const waitMs = Math.max(1, retryInMs);
+    this.spentUntil.set(ip, Date.now() + waitMs);
+    return waitMs;
   }
 }
 
-function tooManyFailures(retryInMs: number): AppError {
-  const seconds = Math.max(1, Math.ceil(retryInMs / 1000));
-  return new AppError(
-    "rate_limited",
-    `Too many requests with invalid API keys from your address. Try again in ${seconds} s.`,
-    { retryAfterSeconds: seconds },
-  );
+function keyOf(ip: string): string {
+  return `key-failures:${ip}`;
 }

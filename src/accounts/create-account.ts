@@ -7,7 +7,7 @@ import { newId } from "../shared/ids.js";
 import { nowIso } from "../shared/time.js";
 import { emailSchema, parseInput, passwordSchema, singleLineText } from "../shared/validation.js";
 import { insertUser } from "../users/create-user.js";
-import { hashPassword } from "../users/passwords.js";
+import { hashPasswordForEmail } from "../users/passwords.js";
 import { toUserView, type UserView } from "../users/user-view.js";
 
 export const newAccountSchema = z.object({
@@ -34,7 +34,7 @@ export async function createAccount(
   options: CreateAccountOptions,
 ): Promise<CreateAccountResult> {
   const input = parseInput(newAccountSchema, options.account);
-  const passwordHash = await hashPassword(input.adminPassword);
+  const passwordHash = await hashPasswordForEmail(ctx.db, input.adminEmail, input.adminPassword);
   const account = {
     id: newId("acc"),
     name: input.name,

@@ -1,11 +1,7 @@
 import { Command, CommanderError } from "commander";
-import { ConfigError } from "../config.js";
 import { AppError } from "../errors.js";
-import { registerAccountCommands } from "./commands/accounts.js";
-import { registerAuditCommand } from "./commands/audit.js";
-import { registerKeyCommands } from "./commands/keys.js";
-import { registerServeCommands } from "./commands/serve.js";
-import { registerUserCommands } from "./commands/users.js";
+import { registerCommandsFor } from "./command-index.js";
+import { CommandFailure } from "./output.js";
 
 /** Runs the `keyward` CLI; resolves to the process exit code. */
 export async function main(argv: string[]): Promise<number> {
@@ -14,27 +10,34 @@ export async function main(argv: string[]): Promise<number> {
       "Keyward: self-serve API keys for your marketplace. Database: KEYWARD_DATABASE (default ./data/keyward.db).",
     )
     .showHelpAfterError("(run with --help for usage)")
+    .enablePositionalOptions()
     .exitOverride();
-  registerServeCommands(program);
-  registerAccountCommands(program);
-  registerUserCommands(program);
-  registerKeyCommands(program);
-  registerAuditCommand(program);
-  for (const command of program.commands) command.exitOverride();
   try {
+    await registerCommandsFor(program, argv);
+    for (const command of program.commands) command.exitOverride();
     await program.parseAsync(argv);
     return 0;
   } catch (error) {
-    return reportFailure(error, argv.includes("--json"));
+    return await reportFailure(error, argv.includes("--json"));
   }
 }
 
-function reportFailure(error: unknown, isJson: boolean): number {
+async function reportFailure(error: unknown, isJson: boolean): Promise<number> {
+  if (error instanceof CommandFailure) {
+    process.stderr.write(`keyward: ${error.message.replaceAll("\n", " ")}\n`);
+    return 1;
+  }
   if (error instanceof CommanderError) {
     if (error.exitCode === 0) return 0;
     return 2;
   }
-  const known = error instanceof AppError || error instanceof ConfigError;
+  // Loaded on failure only: the config and migration modules are heavy for commands that never use them.
+  const [{ ConfigError }, { SchemaIncompatibleError }] = await Promise.all([
+    import("../config.js"),
+    import("../db/migrate.js"),
+  ]);
+  const known =
+    error instanceof AppError || error instanceof ConfigError || error instanceof SchemaIncompatibleError;
   const message = known
     ? (error as Error).message
     : `unexpected failure: ${(error as Error)?.message ?? error}`;

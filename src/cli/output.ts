@@ -12,3 +12,11 @@ export function createOutput(isJson: boolean, write: (text: string) => void): Ou
     },
   };
 }
+
+/**
+ * A command that has printed its own result (e.g. a broken audit chain with --json) and must still
+ * exit non-zero: main writes only the one-line reason to stderr, and no second JSON object.
+ */
+export class CommandFailure extends Error {
+  override name = "CommandFailure";
+}

@@ -14,6 +14,7 @@ const postgresUnavailable = new Set([
   "53200", // out_of_memory
   "53300", // too_many_connections
   "25006", // read_only_sql_transaction
+  "57014", // query_canceled: KEYWARD_DATABASE_STATEMENT_TIMEOUT_SECONDS ran out
 ]);
 
 /** True when the error comes from the database being unreachable, full or read-only. */
@@ -26,6 +27,23 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   const message = (error as { message?: unknown }).message;
   return (
     typeof message === "string" &&
-    /Connection terminated|not queryable|timeout exceeded when trying to connect/i.test(message)
+    /Connection terminated|not queryable|timeout exceeded when trying to connect|Query read timeout/i.test(
+      message,
+    )
+  );
+}
+
+/** True when a write broke a unique index (two requests racing to create the same thing). */
+export function isUniqueViolation(error: unknown): boolean {
+  const code = typeof error === "object" && error !== null ? (error as { code?: unknown }).code : undefined;
+  return code === "SQLITE_CONSTRAINT_UNIQUE" || code === "23505";
+}
+
+/** True when every pool connection stayed busy for KEYWARD_DATABASE_ACQUIRE_TIMEOUT_SECONDS. */
+export function isPoolExhausted(error: unknown): boolean {
+  return (
+    typeof error === "object" &&
+    error !== null &&
+    (error as { code?: unknown }).code === "KEYWARD_POOL_EXHAUSTED"
   );
 }

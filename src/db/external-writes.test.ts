@@ -4,8 +4,9 @@ import { join } from "node:path";
 import { setImmediate as nextTurn } from "node:timers/promises";
 import SqliteDatabase from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { type Database, openDatabase } from "./database.js";
+import type { Database } from "./database.js";
 import { migrateToLatest } from "./migrate.js";
+import { openDatabase } from "./open-database.js";
 
 // What lets a running server see a CLI revoke: another connection's commit on the same SQLite file.
 // The question is answered once per event-loop turn (requests are read in a turn's poll phase), so each

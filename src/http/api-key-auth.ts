@@ -1,11 +1,15 @@
-import type { FastifyInstance, FastifyRequest, onRequestHookHandler } from "fastify";
-import type { KeyFailureLimiter } from "../abuse/key-failure-limiter.js";
+import type {
+  FastifyInstance,
+  FastifyReply,
+  FastifyRequest,
+  onRequestHookHandler,
+  onResponseHookHandler,
+} from "fastify";
 import { AppError } from "../errors.js";
-import type { CachedKey } from "../keys/key-cache.js";
-import { allows } from "../keys/permissions.js";
-import { type KeyVerifier, rejectionFor } from "../keys/verify-key.js";
-import { findSection } from "../marketplace/sections.js";
-import type { RoutePermission } from "./request-context.js";
+import type { RequiredPermission } from "../keys/permissions.js";
+import type { RateLimitState } from "../keys/rate-limit/key-rate-limiter.js";
+import type { KeyVerifier, Verification } from "../keys/verification/verify-key.js";
+import type { UsageCounter } from "../usage/usage-counter.js";
 
 const bearer = /^bearer\s+(\S+)\s*$/i;
 
@@ -21,92 +25,87 @@ export function readPresentedKey(request: FastifyRequest): string | undefined {
   return typeof header === "string" ? header.trim() : undefined;
 }
 
+/** The key a request was made with, for usage counting (refused requests of a known key included). */
+export interface KeyUsageRef {
+  keyId: string;
+  accountId: string;
+  isAuthorized: boolean;
+}
+
 type Done = (error?: AppError) => void;
 
 /**
- * onRequest hook for one /api/v1 route: verifies the key and checks the route's declared permission.
- * Callback style, and synchronous on a cache hit: a valid cached key allocates no promise and never
- * consults the failure limiter.
+ * onRequest hook for one keyed route: asks the verifier one question and maps the answer to HTTP.
+ * Callback style, and synchronous on a cache hit: a valid cached key allocates no promise.
  */
 export function apiKeyAuth(
   verifier: KeyVerifier,
-  limiter: KeyFailureLimiter | undefined,
-  required: RoutePermission | undefined,
+  required: RequiredPermission | undefined,
+  route?: string,
 ): onRequestHookHandler {
-  const denial = required === undefined ? undefined : permissionDenial(required);
-
-  function reject(request: FastifyRequest, error: AppError, done: Done) {
-    if (!limiter) return done(error);
-    limiter.recordFailure(request.ip).then(
-      (limited) => done(limited ?? error),
-      () => done(error),
+  function finish(request: FastifyRequest, reply: FastifyReply, answer: Verification, done: Done) {
+    if (answer.rateLimit !== undefined) setRateLimitHeaders(reply, answer.rateLimit);
+    if (answer.valid) {
+      request.apiKey = answer.key;
+      request.keyUsage = { keyId: answer.key.id, accountId: answer.key.accountId, isAuthorized: true };
+      return done();
+    }
+    const { code, message, retryAfterSeconds, required: missing, keyId, accountId } = answer;
+    if (keyId !== undefined && accountId !== undefined)
+      request.keyUsage = { keyId, accountId, isAuthorized: false };
+    done(
+      new AppError(code, message, {
+        ...(retryAfterSeconds === undefined ? {} : { retryAfterSeconds }),
+        ...(missing === undefined ? {} : { required: missing }),
+      }),
     );
   }
 
-  function finish(request: FastifyRequest, entry: CachedKey, done: Done) {
-    if (entry.state !== "active") {
-      verifier.outcomes.countRejection(entry.state);
-      return reject(request, rejectionFor(entry), done);
-    }
-    const key = verifier.accept(entry, request.ip);
-    if (
-      required !== undefined &&
-      denial !== undefined &&
-      !allows(key.permissions, required.section, required.access)
-    ) {
-      verifier.outcomes.insufficientPermissions++;
-      return done(denial());
-    }
-    verifier.outcomes.active++;
-    request.apiKey = key;
-    done();
-  }
-
-  return function authenticate(request, _reply, done: Done) {
-    const presented = readPresentedKey(request);
-    if (presented === undefined || presented === "") {
-      verifier.outcomes.missing++;
-      done(new AppError("missing_api_key", "Send your API key as 'Authorization: Bearer <key>'."));
-      return;
-    }
-    const found = verifier.lookupCached(presented, request.raw.socket);
-    if (typeof found !== "string") return finish(request, found, done);
-    const blocked = limiter?.blockedError(request.ip);
-    if (blocked) {
-      verifier.outcomes.rateLimited++;
-      return done(blocked);
-    }
-    verifier.load(found).then(
-      (entry) => finish(request, entry, done),
+  return function authenticate(request, reply, done: Done) {
+    // The User-Agent and route ride along for a canary's alert; reading them costs a property lookup.
+    const userAgent = request.headers["user-agent"];
+    const options =
+      required === undefined
+        ? { ip: request.ip, connection: request.raw.socket, userAgent, route }
+        : { ip: request.ip, connection: request.raw.socket, required, userAgent, route };
+    const answer = verifier.verify(readPresentedKey(request), options);
+    if (!(answer instanceof Promise)) return finish(request, reply, answer, done);
+    answer.then(
+      (settled) => finish(request, reply, settled, done),
       (error: AppError) => done(error),
     );
   };
 }
 
-/** The 403 for a key without the route's permission, naming the permission and where to add it. */
-function permissionDenial(required: RoutePermission): () => AppError {
-  const label = findSection(required.section)?.label ?? required.section;
-  const permission = `${required.section}:${required.access}`;
-  return () =>
-    new AppError(
-      "insufficient_permissions",
-      `This API key lacks the ${permission} permission (${label}, ${required.access}). Edit the key's permissions in Account > API Keys.`,
-      { required: permission },
-    );
+/** The IETF RateLimit header fields (draft-ietf-httpapi-ratelimit-headers): the policy and what is left. */
+function setRateLimitHeaders(reply: FastifyReply, state: RateLimitState): void {
+  reply.header("ratelimit-policy", `"key";q=${state.limit.requests};w=${state.limit.windowSeconds}`);
+  reply.header("ratelimit", `"key";r=${state.remaining};t=${state.resetSeconds}`);
 }
 
 /**
- * Puts the API-key hook on every route registered in `app` (a scope) from now on, each hook bound to
- * its route's `config.permission`: nothing is looked up per request.
+ * Puts the API-key hook on every keyed route registered in `app` (a scope) from now on, each hook bound
+ * to its route's permission, and counts each of the route's responses in the key's usage: nothing is
+ * looked up per request.
  */
-export function registerApiKeyAuth(
-  app: FastifyInstance,
-  verifier: KeyVerifier,
-  limiter?: KeyFailureLimiter,
-): void {
+export function registerApiKeyAuth(app: FastifyInstance, verifier: KeyVerifier, usage?: UsageCounter): void {
   app.decorateRequest("apiKey", null as never);
+  app.decorateRequest("keyUsage", null);
   app.addHook("onRoute", (route) => {
-    const authenticate = apiKeyAuth(verifier, limiter, route.config?.permission);
+    const auth = route.config?.auth;
+    if (auth?.kind !== "key") return;
+    const routeName = `${[route.method].flat().join(",")} ${route.url}`;
+    const authenticate = apiKeyAuth(verifier, auth.permission, routeName);
     route.onRequest = [...[route.onRequest ?? []].flat(), authenticate];
+    if (usage === undefined) return;
+    const permission = auth.permission ? `${auth.permission.section}:${auth.permission.access}` : "none";
+    const countUsage: onResponseHookHandler = (request, reply, done) => {
+      const ref = request.keyUsage;
+      if (ref !== null) {
+        usage.count({ ...ref, route: routeName, permission, statusCode: reply.statusCode, ip: request.ip });
+      }
+      done();
+    };
+    route.onResponse = [...[route.onResponse ?? []].flat(), countUsage];
   });
 }

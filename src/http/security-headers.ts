@@ -41,14 +41,37 @@ export function helmetHeaders(options: Readonly<HelmetOptions>): Record<string, 
 }
 
 /**
+ * The same options with `upgrade-insecure-requests` switched on or off. The directive only makes sense
+ * on a page that came over https: on a plain-http page (a LAN name such as http://keyward.lan:3000, which
+ * browsers do not treat as secure) it rewrites every asset to https and the console stays blank.
+ */
+export function withUpgradeInsecureRequests(
+  options: Readonly<HelmetOptions>,
+  isUpgraded: boolean,
+): Readonly<HelmetOptions> {
+  const csp = options.contentSecurityPolicy;
+  if (typeof csp !== "object") return options;
+  return {
+    ...options,
+    contentSecurityPolicy: {
+      ...csp,
+      directives: { ...csp.directives, upgradeInsecureRequests: isUpgraded ? [] : null },
+    },
+  };
+}
+
+/**
  * helmet's security headers on every response, successes and errors alike. Instead of @fastify/helmet,
  * which rebuilds helmet's middleware (and re-parses the CSP) on every request — more than half the CPU
- * of a small API request — the headers are computed once and copied onto each reply.
+ * of a small API request — both variants (https and plain http) are computed once and one is copied
+ * onto each reply. `request.protocol` honours KEYWARD_TRUST_PROXY, so a client cannot pick the variant
+ * with X-Forwarded-Proto unless a trusted proxy set it.
  */
 export function registerSecurityHeaders(app: FastifyInstance, options = helmetOptions): void {
-  const headers = helmetHeaders(options);
-  app.addHook("onRequest", (_request, reply, done) => {
-    reply.headers(headers);
+  const overHttps = helmetHeaders(withUpgradeInsecureRequests(options, true));
+  const overHttp = helmetHeaders(withUpgradeInsecureRequests(options, false));
+  app.addHook("onRequest", (request, reply, done) => {
+    reply.headers(request.protocol === "https" ? overHttps : overHttp);
     done();
   });
 }

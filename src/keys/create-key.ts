@@ -1,19 +1,34 @@
+import { z } from "zod";
+import { getKeyPolicy } from "../accounts/account-policy.js";
 import { recordAuditEvent } from "../audit/record-audit-event.js";
 import type { Context } from "../context.js";
-import { AppError } from "../errors.js";
+import { invalidField } from "../errors.js";
 import { newId } from "../shared/ids.js";
 import { nowIso } from "../shared/time.js";
 import { parseInput } from "../shared/validation.js";
 import type { Actor } from "../users/actor.js";
+import { ceilingOf } from "../users/permission-ceiling.js";
+import { recordDomainEvent } from "../webhooks/outbox.js";
+import { allowedIpsInputSchema, normalizeAllowlist } from "./hygiene/ip-allowlist.js";
+import { expiryInputSchema, resolveExpiry } from "./hygiene/key-expiry.js";
+import { requireWithinCeiling } from "./hygiene/permission-ceiling.js";
 import { generateKey } from "./key-format.js";
-import { keyNameSchema, permissionsSchema } from "./key-schemas.js";
+import { keyNameSchema } from "./key-schemas.js";
 import { type ApiKeyView, getKey, requireApiAccess } from "./key-view.js";
-import { type Permissions, serializePermissions, validatePermissions } from "./permissions.js";
+import { permissionsInputSchema, serializePermissions, validatePermissions } from "./permissions.js";
+import { formatRateLimit, parseRateLimit, rateLimitInputSchema } from "./rate-limit/rate-limit.js";
 
-export interface CreateKeyOptions {
+/** The body of "generate an API key". */
+export const createKeyInputSchema = z.strictObject({
+  name: keyNameSchema,
+  permissions: permissionsInputSchema,
+  ...expiryInputSchema,
+  allowedIps: allowedIpsInputSchema,
+  rateLimit: rateLimitInputSchema.optional(),
+});
+
+export interface CreateKeyOptions extends z.input<typeof createKeyInputSchema> {
   actor: Actor;
-  name: string;
-  permissions: Permissions;
 }
 
 export interface CreateKeyResult {
@@ -22,14 +37,20 @@ export interface CreateKeyResult {
   secret: string;
 }
 
-/** Generates a key owned by the acting user, who must have API access. */
+/** Generates a key owned by the acting user, who must have API access, within their ceiling and the policy. */
 export async function createKey(ctx: Context, options: CreateKeyOptions): Promise<CreateKeyResult> {
-  const { actor } = options;
-  if (actor.type !== "user")
-    throw new AppError("invalid_request", "owner: an API key must be owned by a user.");
+  const { actor, ...fields } = options;
+  if (actor.type !== "user") throw invalidField("owner", "an API key must be owned by a user.");
   requireApiAccess(actor);
-  const name = parseInput(keyNameSchema, options.name, "name");
-  const permissions = validatePermissions(parseInput(permissionsSchema, options.permissions, "permissions"));
+  const input = parseInput(createKeyInputSchema, fields);
+  const permissions = validatePermissions(input.permissions);
+  requireWithinCeiling(permissions, await ceilingOf(ctx.db, actor.userId));
+  const policy = await getKeyPolicy(ctx.db, actor.accountId);
+  const expiresAt = resolveExpiry(input, policy, new Date(), "create") ?? null;
+  // New keys inherit the account's default limit unless the request says otherwise ("none" included).
+  const rateLimit =
+    input.rateLimit === undefined ? policy.defaultRateLimit : parseRateLimit("rateLimit", input.rateLimit);
+  const allowedIps = input.allowedIps?.length ? normalizeAllowlist(input.allowedIps) : null;
   const generated = generateKey();
   const id = newId("key");
   const now = nowIso();
@@ -40,17 +61,16 @@ export async function createKey(ctx: Context, options: CreateKeyOptions): Promis
         id,
         account_id: actor.accountId,
         owner_user_id: actor.userId,
-        name,
+        name: input.name,
         key_hash: generated.hash,
         hint: generated.hint,
         permissions: serializePermissions(permissions),
         created_at: now,
         created_by_user_id: actor.userId,
         updated_at: now,
-        revoked_at: null,
-        revoked_by_user_id: null,
-        last_used_at: null,
-        last_used_ip: null,
+        expires_at: expiresAt,
+        allowed_ips: allowedIps === null ? null : JSON.stringify(allowedIps),
+        rate_limit: rateLimit === null ? null : formatRateLimit(rateLimit),
       })
       .execute();
     await recordAuditEvent(trx, {
@@ -58,8 +78,28 @@ export async function createKey(ctx: Context, options: CreateKeyOptions): Promis
       actor,
       action: "api_key.created",
       target: { type: "api_key", id },
-      details: { after: { name, permissions }, hint: generated.hint },
+      details: {
+        after: {
+          name: input.name,
+          permissions,
+          expiresAt,
+          allowedIps,
+          rateLimit: rateLimit === null ? null : formatRateLimit(rateLimit),
+        },
+        hint: generated.hint,
+      },
+    });
+    await recordDomainEvent(trx, {
+      accountId: actor.accountId,
+      type: "key.created",
+      data: {
+        key: { id, name: input.name, hint: generated.hint, ownerId: actor.userId, ownerEmail: actor.email },
+        actor: actor.email,
+        actorUserId: actor.userId,
+        expiresAt,
+      },
     });
   });
+  await ctx.changes.keyCreated(generated.hash);
   return { key: await getKey(ctx.db, { actor, keyId: id }), secret: generated.secret };
 }

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { generateKey, hashKey, isWellFormedKey, keyLength, keyPattern } from "./key-format.js";
@@ -10,8 +11,17 @@ describe("key format", () => {
     expect(keyPattern.test(`token=${secret};`)).toBe(true);
     expect(isWellFormedKey(secret)).toBe(true);
     expect(hint).toBe(`mpk_…${secret.slice(-4)}`);
-    expect(hash).toBe(hashKey(secret));
-    expect(hash).not.toContain(secret.slice(4, 20));
+    expect(hash).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it("stores SHA-256 of the whole key, as a scanner or an auditor would compute it", () => {
+    // Known vectors (FIPS 180-2 "abc", and a fixed key-shaped string checked with `sha256sum`).
+    expect(hashKey("abc")).toBe("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    expect(hashKey("mpk_0000000000000000000000000000000000000000")).toBe(
+      "645937d8649cb3ffbb20edb4efeb3eb1ff4a4c7dc23b4eadb1514be84dfbfcf6",
+    );
+    const { secret, hash } = generateKey();
+    expect(hash).toBe(createHash("sha256").update(secret).digest("hex"));
   });
 
   it("never generates the same key twice in 10,000 draws", () => {

@@ -77,3 +77,20 @@ function base62Value(code: number): number {
   if (code >= 97 && code <= 122) return code - 61;
   return -1;
 }
+
+/** A secret of the key's format under another prefix (service tokens are `kws_`): same entropy and checksum. */
+export function generatePrefixedSecret(prefix: string): GeneratedKey {
+  const body = prefix + randomBase62(randomLength);
+  const secret = body + checksumOf(body);
+  return { secret, hash: hashKey(secret), hint: `${prefix}…${secret.slice(-4)}` };
+}
+
+/** `isWellFormedKey` for a secret under another prefix. */
+export function isWellFormedPrefixed(prefix: string, candidate: string): boolean {
+  const length = prefix.length + randomLength + checksumLength;
+  if (candidate.length !== length || !candidate.startsWith(prefix)) return false;
+  for (let i = prefix.length; i < length; i++) {
+    if (base62Value(candidate.charCodeAt(i)) < 0) return false;
+  }
+  return candidate.endsWith(checksumOf(candidate.slice(0, length - checksumLength)));
+}

@@ -1,16 +1,7 @@
-import { z } from "zod";
 import { singleLineText } from "../shared/validation.js";
 
-export const keyNameSchema = singleLineText("Name", 100);
+export const keyNameMaxLength = 100;
 
-const accessSchema = z.enum(["read", "write"], { error: "Access must be read or write." });
-
-export const permissionsSchema = z.discriminatedUnion("all", [
-  z.object({ all: z.literal(true) }).strict(),
-  z
-    .object({
-      all: z.literal(false),
-      sections: z.record(z.string().max(40), accessSchema),
-    })
-    .strict(),
-]);
+export const keyNameSchema = singleLineText("Name", keyNameMaxLength).describe(
+  `What the key is for, e.g. "Internal Reporting Dashboard"; up to ${keyNameMaxLength} characters.`,
+);

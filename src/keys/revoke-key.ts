@@ -2,8 +2,11 @@ import { recordAuditEvent } from "../audit/record-audit-event.js";
 import type { Context } from "../context.js";
 import { AppError } from "../errors.js";
 import { nowIso } from "../shared/time.js";
-import { type Actor, actorUserId, isAdministrator } from "../users/actor.js";
+import { type Actor, actorLabel, actorUserId, isAdministrator } from "../users/actor.js";
+import { recordDomainEvent } from "../webhooks/outbox.js";
+import { keyRefOf } from "./key-ref.js";
 import { type ApiKeyView, getKey } from "./key-view.js";
+import { lockKeyForChange } from "./lock-key.js";
 
 export interface RevokeKeyOptions {
   actor: Actor;
@@ -22,6 +25,7 @@ export async function revokeKey(ctx: Context, options: RevokeKeyOptions): Promis
     throw new AppError("administrator_required", "Only an Administrator can revoke API keys.");
   }
   await ctx.db.transaction().execute(async (trx) => {
+    await lockKeyForChange(trx, actor.accountId, keyId);
     const before = await getKey(trx, { actor, keyId });
     if (before.status === "revoked") throw new AppError("conflict", "This API key is already revoked.");
     await trx
@@ -37,6 +41,11 @@ export async function revokeKey(ctx: Context, options: RevokeKeyOptions): Promis
       action: "api_key.revoked",
       target: { type: "api_key", id: keyId },
       details: { name: before.name, owner: before.owner.email, hint: before.hint },
+    });
+    await recordDomainEvent(trx, {
+      accountId: actor.accountId,
+      type: "key.revoked",
+      data: { key: keyRefOf(before), actor: actorLabel(actor), actorUserId: actorUserId(actor) },
     });
   });
   await ctx.changes.keyChanged(keyId);

@@ -1,4 +1,4 @@
-import { invalidRequest } from "../errors.js";
+import { invalidField } from "../errors.js";
 
 const dayMs = 86_400_000;
 const dayPattern = /^\d{4}-\d{2}-\d{2}$/;
@@ -7,7 +7,7 @@ const dayPattern = /^\d{4}-\d{2}-\d{2}$/;
 export function parseDay(field: string, value: string): string {
   const time = Date.parse(`${value}T00:00:00.000Z`);
   if (!dayPattern.test(value) || Number.isNaN(time) || toDay(new Date(time)) !== value) {
-    throw invalidRequest(field, `must be a date written YYYY-MM-DD, e.g. 2025-03-31 (got "${value}").`);
+    throw invalidField(field, `must be a date written YYYY-MM-DD, e.g. 2025-03-31 (got "${value}").`);
   }
   return value;
 }

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { Db } from "../db/database.js";
-import { invalidRequest } from "../errors.js";
+import { invalidField } from "../errors.js";
 import { addDays, countDays, parseDay, startOf, toDay } from "./dates.js";
 import {
   type SalesRow,
@@ -11,7 +11,7 @@ import {
   sumSalesBySeller,
 } from "./sales-report-queries.js";
 
-export const reportGroupings = ["day", "seller", "product"] as const;
+export const reportGroupings = ["day", "seller", "product", "day,seller", "day,product"] as const;
 export type ReportGroupBy = (typeof reportGroupings)[number];
 export const defaultReportDays = 30;
 export const maxReportDays = 366;
@@ -21,14 +21,26 @@ const figures = {
   units: z.int().nonnegative(),
   grossCents: z.int().nonnegative(),
 };
-export const salesReportSchema = z.object({
-  from: z.string(),
-  to: z.string(),
-  groupBy: z.enum(reportGroupings),
-  currency: z.literal("USD"),
-  totals: z.object(figures),
-  rows: z.array(z.object({ key: z.string(), label: z.string(), ...figures })),
-});
+export const salesReportSchema = z
+  .object({
+    from: z.string(),
+    to: z.string(),
+    groupBy: z.enum(reportGroupings),
+    currency: z.literal("USD"),
+    totals: z.object(figures),
+    rows: z.array(
+      z.object({
+        key: z.string().describe('The seller or product id, the day, or "day/id" for two dimensions.'),
+        label: z.string(),
+        day: z
+          .string()
+          .optional()
+          .describe("The day (YYYY-MM-DD, UTC) of a row grouped by day and seller or product."),
+        ...figures,
+      }),
+    ),
+  })
+  .meta({ id: "SalesReport" });
 export type SalesReport = z.infer<typeof salesReportSchema>;
 
 export interface GetSalesReportOptions {
@@ -38,6 +50,8 @@ export interface GetSalesReportOptions {
   /** Last day, YYYY-MM-DD (UTC), inclusive; defaults to today. */
   to?: string;
   groupBy?: ReportGroupBy;
+  /** Only this seller's orders. */
+  sellerId?: string | undefined;
   now?: Date;
 }
 
@@ -49,22 +63,39 @@ export interface GetSalesReportOptions {
 export async function getSalesReport(db: Db, options: GetSalesReportOptions): Promise<SalesReport> {
   const groupBy = options.groupBy ?? "day";
   if (!reportGroupings.includes(groupBy)) {
-    throw invalidRequest("groupBy", `must be one of ${reportGroupings.join(", ")}.`);
+    throw invalidField("groupBy", `must be one of ${reportGroupings.join(", ")}.`);
   }
   const { from, to } = resolveRange(options);
   const window: SalesWindow = {
     accountId: options.accountId,
     start: startOf(from),
     end: startOf(addDays(to, 1)),
+    sellerId: options.sellerId,
   };
   const totals = await sumSales(db, window);
-  const rows =
-    groupBy === "day"
-      ? fillDays(from, to, await sumSalesByDay(db, window))
-      : sortByGross(
-          groupBy === "seller" ? await sumSalesBySeller(db, window) : await sumSalesByProduct(db, window),
-        );
-  return { from, to, groupBy, currency: "USD", totals, rows };
+  return {
+    from,
+    to,
+    groupBy,
+    currency: "USD",
+    totals,
+    rows: await rowsOf(db, window, groupBy, from, to),
+  };
+}
+
+async function rowsOf(db: Db, window: SalesWindow, groupBy: ReportGroupBy, from: string, to: string) {
+  switch (groupBy) {
+    case "day":
+      return fillDays(from, to, await sumSalesByDay(db, window));
+    case "seller":
+      return sortByGross(await sumSalesBySeller(db, window));
+    case "product":
+      return sortByGross(await sumSalesByProduct(db, window));
+    case "day,seller":
+      return sortByDayThenGross(await sumSalesBySeller(db, window, true));
+    case "day,product":
+      return sortByDayThenGross(await sumSalesByProduct(db, window, true));
+  }
 }
 
 function resolveRange(options: GetSalesReportOptions): { from: string; to: string } {
@@ -74,14 +105,14 @@ function resolveRange(options: GetSalesReportOptions): { from: string; to: strin
   // Name the field the caller sent: a defaulted one is not something they can change.
   const field = options.to === undefined ? "from" : "to";
   if (to < from) {
-    throw invalidRequest(
+    throw invalidField(
       field,
       `the range ends (${to}) before it starts (${from}); to must be on or after from.`,
     );
   }
   const days = countDays(from, to);
   if (days > maxReportDays) {
-    throw invalidRequest(
+    throw invalidField(
       field,
       `the range ${from} to ${to} covers ${days} days; a report covers at most ${maxReportDays}.`,
     );
@@ -96,6 +127,12 @@ function fillDays(from: string, to: string, rows: SalesRow[]): SalesRow[] {
     days.push(byDay.get(day) ?? { key: day, label: day, orders: 0, units: 0, grossCents: 0 });
   }
   return days;
+}
+
+function sortByDayThenGross(rows: SalesRow[]): SalesRow[] {
+  return sortByGross(rows).sort((a, b) =>
+    (a.day ?? "") < (b.day ?? "") ? -1 : (a.day ?? "") > (b.day ?? "") ? 1 : 0,
+  );
 }
 
 function sortByGross(rows: SalesRow[]): SalesRow[] {

@@ -1,4 +1,5 @@
 import { type Kysely, sql } from "kysely";
+import { checkOneOf } from "../db/migrations/column-checks.js";
 
 // Portable column types only (text, integer) so this runs unchanged on SQLite and PostgreSQL. Money is
 // integer cents (a PostgreSQL `bigint` would come back from `pg` as a string). Primary keys are
@@ -113,8 +114,4 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
 async function addIndex(db: Kysely<unknown>, name: string, table: string, columns: string[]): Promise<void> {
   await db.schema.createIndex(name).on(table).columns(columns).execute();
-}
-
-function checkOneOf(column: string, values: string[]) {
-  return sql`${sql.ref(column)} in (${sql.join(values.map((value) => sql.lit(value)))})`;
 }

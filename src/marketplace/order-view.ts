@@ -1,34 +1,39 @@
 import type { Selectable } from "kysely";
 import { z } from "zod";
 import type { Db } from "../db/database.js";
+import { timestampSchema } from "../shared/schemas.js";
 import type { OrderItemsTable, OrdersTable } from "./tables.js";
 
 export const orderStatuses = ["paid", "fulfilled", "cancelled", "refunded"] as const;
 
-export const orderItemSchema = z.object({
-  lineNo: z.int().nonnegative(),
-  productId: z.string(),
-  sku: z.string(),
-  title: z.string(),
-  quantity: z.int().nonnegative(),
-  unitPriceCents: z.int().nonnegative(),
-  totalCents: z.int().nonnegative(),
-});
+export const orderItemSchema = z
+  .object({
+    lineNo: z.int().nonnegative(),
+    productId: z.string(),
+    sku: z.string(),
+    title: z.string(),
+    quantity: z.int().nonnegative(),
+    unitPriceCents: z.int().nonnegative(),
+    totalCents: z.int().nonnegative(),
+  })
+  .meta({ id: "OrderItem" });
 export type OrderItem = z.infer<typeof orderItemSchema>;
 
-export const orderSchema = z.object({
-  id: z.string(),
-  sellerId: z.string(),
-  status: z.enum(orderStatuses),
-  buyerCountry: z.string(),
-  currency: z.string(),
-  units: z.int().nonnegative(),
-  totalCents: z.int().nonnegative(),
-  placedAt: z.string(),
-  fulfilledAt: z.string().nullable(),
-  updatedAt: z.string(),
-  items: z.array(orderItemSchema),
-});
+export const orderSchema = z
+  .object({
+    id: z.string(),
+    sellerId: z.string(),
+    status: z.enum(orderStatuses),
+    buyerCountry: z.string(),
+    currency: z.string(),
+    units: z.int().nonnegative(),
+    totalCents: z.int().nonnegative(),
+    placedAt: timestampSchema,
+    fulfilledAt: timestampSchema.nullable(),
+    updatedAt: timestampSchema,
+    items: z.array(orderItemSchema),
+  })
+  .meta({ id: "Order" });
 export type Order = z.infer<typeof orderSchema>;
 
 export type OrderRow = Selectable<OrdersTable>;
@@ -45,8 +50,8 @@ export function toOrder(row: OrderRow, items: OrderItem[]): Order {
     status: row.status,
     buyerCountry: row.buyer_country,
     currency: row.currency,
-    units: Number(row.units),
-    totalCents: Number(row.total_cents),
+    units: row.units,
+    totalCents: row.total_cents,
     placedAt: row.placed_at,
     fulfilledAt: row.fulfilled_at,
     updatedAt: row.updated_at,
@@ -80,12 +85,12 @@ export async function loadOrderItems(
 
 function toOrderItem(row: Selectable<OrderItemsTable>): OrderItem {
   return {
-    lineNo: Number(row.line_no),
+    lineNo: row.line_no,
     productId: row.product_id,
     sku: row.sku,
     title: row.title,
-    quantity: Number(row.quantity),
-    unitPriceCents: Number(row.unit_price_cents),
-    totalCents: Number(row.total_cents),
+    quantity: row.quantity,
+    unitPriceCents: row.unit_price_cents,
+    totalCents: row.total_cents,
   };
 }

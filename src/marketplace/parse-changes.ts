@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import { invalidRequest } from "../errors.js";
+import { invalidField } from "../errors.js";
 import { parseInput } from "../shared/validation.js";
 
 /**
@@ -9,7 +9,7 @@ import { parseInput } from "../shared/validation.js";
 export function parseChanges<Schema extends z.ZodObject>(schema: Schema, input: unknown): z.output<Schema> {
   const changes = parseInput(schema, input);
   if (Object.values(changes).every((value) => value === undefined)) {
-    throw invalidRequest("body", `send at least one of ${Object.keys(schema.shape).join(", ")}.`);
+    throw invalidField("body", `send at least one of ${Object.keys(schema.shape).join(", ")}.`);
   }
   return changes;
 }

@@ -7,6 +7,8 @@ export interface SalesWindow {
   accountId: string;
   start: string;
   end: string;
+  /** Only this seller's orders. */
+  sellerId?: string | undefined;
 }
 
 export interface SalesFigures {
@@ -18,14 +20,17 @@ export interface SalesFigures {
 export interface SalesRow extends SalesFigures {
   key: string;
   label: string;
+  /** Set when rows are also split by day. */
+  day?: string;
 }
 
 interface AggregateRow {
   key?: string;
   label?: string;
-  orders: string | number | bigint;
-  units: string | number | bigint | null;
-  gross: string | number | bigint | null;
+  day?: string;
+  orders: number;
+  units: number | null;
+  gross: number | null;
 }
 
 // Refunded orders stay in: the report shows gross sales, before refunds.
@@ -36,29 +41,27 @@ function isSoldIn(window: SalesWindow) {
       eb("o.placed_at", ">=", window.start),
       eb("o.placed_at", "<", window.end),
       eb("o.status", "<>", "cancelled"),
+      ...(window.sellerId === undefined ? [] : [eb("o.seller_id", "=", window.sellerId)]),
     ]);
 }
 
-// PostgreSQL returns count() and sum() of integers as strings (bigint), SQLite as numbers.
+// Counts and sums are numbers on both backends (src/db/postgres.ts parses PostgreSQL's int8/numeric).
 function toFigures(row: AggregateRow | undefined): SalesFigures {
-  return {
-    orders: Number(row?.orders ?? 0),
-    units: Number(row?.units ?? 0),
-    grossCents: Number(row?.gross ?? 0),
-  };
+  return { orders: row?.orders ?? 0, units: row?.units ?? 0, grossCents: row?.gross ?? 0 };
 }
 
 function toRow(row: AggregateRow): SalesRow {
-  return { key: row.key ?? "", label: row.label ?? row.key ?? "", ...toFigures(row) };
+  const base = { key: row.key ?? "", label: row.label ?? row.key ?? "", ...toFigures(row) };
+  return row.day === undefined ? base : { ...base, key: `${row.day}/${base.key}`, day: row.day };
 }
 
 export async function sumSales(db: Db, window: SalesWindow): Promise<SalesFigures> {
   const row = await db
     .selectFrom("orders as o")
     .select((eb) => [
-      eb.fn.countAll().as("orders"),
-      eb.fn.sum("o.units").as("units"),
-      eb.fn.sum("o.total_cents").as("gross"),
+      eb.fn.countAll<number>().as("orders"),
+      eb.fn.sum<number | null>("o.units").as("units"),
+      eb.fn.sum<number | null>("o.total_cents").as("gross"),
     ])
     .where(isSoldIn(window))
     .executeTakeFirst();
@@ -74,9 +77,9 @@ export async function sumSalesByDay(db: Db, window: SalesWindow): Promise<SalesR
     .selectFrom("orders as o")
     .select((eb) => [
       placedDay.as("key"),
-      eb.fn.countAll().as("orders"),
-      eb.fn.sum("o.units").as("units"),
-      eb.fn.sum("o.total_cents").as("gross"),
+      eb.fn.countAll<number>().as("orders"),
+      eb.fn.sum<number | null>("o.units").as("units"),
+      eb.fn.sum<number | null>("o.total_cents").as("gross"),
     ])
     .where(isSoldIn(window))
     .groupBy(placedDay)
@@ -84,8 +87,9 @@ export async function sumSalesByDay(db: Db, window: SalesWindow): Promise<SalesR
   return rows.map(toRow);
 }
 
-export async function sumSalesBySeller(db: Db, window: SalesWindow): Promise<SalesRow[]> {
-  const rows = await db
+/** By seller; with `perDay`, by day and seller (only the pairs that sold). */
+export async function sumSalesBySeller(db: Db, window: SalesWindow, perDay = false): Promise<SalesRow[]> {
+  const query = db
     .selectFrom("orders as o")
     .innerJoin("sellers as s", (join) =>
       join.onRef("s.account_id", "=", "o.account_id").onRef("s.id", "=", "o.seller_id"),
@@ -93,18 +97,21 @@ export async function sumSalesBySeller(db: Db, window: SalesWindow): Promise<Sal
     .select((eb) => [
       "o.seller_id as key",
       "s.name as label",
-      eb.fn.countAll().as("orders"),
-      eb.fn.sum("o.units").as("units"),
-      eb.fn.sum("o.total_cents").as("gross"),
+      eb.fn.countAll<number>().as("orders"),
+      eb.fn.sum<number | null>("o.units").as("units"),
+      eb.fn.sum<number | null>("o.total_cents").as("gross"),
     ])
     .where(isSoldIn(window))
-    .groupBy(["o.seller_id", "s.name"])
-    .execute();
+    .groupBy(["o.seller_id", "s.name"]);
+  const rows = perDay
+    ? await query.select(placedDay.as("day")).groupBy(placedDay).execute()
+    : await query.execute();
   return rows.map(toRow);
 }
 
-export async function sumSalesByProduct(db: Db, window: SalesWindow): Promise<SalesRow[]> {
-  const rows = await db
+/** By product; with `perDay`, by day and product (only the pairs that sold). */
+export async function sumSalesByProduct(db: Db, window: SalesWindow, perDay = false): Promise<SalesRow[]> {
+  const query = db
     .selectFrom("order_items as i")
     .innerJoin("orders as o", (join) =>
       join.onRef("o.account_id", "=", "i.account_id").onRef("o.id", "=", "i.order_id"),
@@ -115,12 +122,14 @@ export async function sumSalesByProduct(db: Db, window: SalesWindow): Promise<Sa
     .select((eb) => [
       "i.product_id as key",
       "p.title as label",
-      eb.fn.count("i.order_id").distinct().as("orders"),
-      eb.fn.sum("i.quantity").as("units"),
-      eb.fn.sum("i.total_cents").as("gross"),
+      eb.fn.count<number>("i.order_id").distinct().as("orders"),
+      eb.fn.sum<number | null>("i.quantity").as("units"),
+      eb.fn.sum<number | null>("i.total_cents").as("gross"),
     ])
     .where(isSoldIn(window))
-    .groupBy(["i.product_id", "p.title"])
-    .execute();
+    .groupBy(["i.product_id", "p.title"]);
+  const rows = perDay
+    ? await query.select(placedDay.as("day")).groupBy(placedDay).execute()
+    : await query.execute();
   return rows.map(toRow);
 }

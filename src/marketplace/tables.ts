@@ -75,6 +75,33 @@ export interface PayoutsTable {
   amount_cents: number;
   paid_at: string | null;
   created_at: string;
+  updated_at: string;
+}
+
+export interface MarketplaceEventsTable {
+  account_id: string;
+  /** The event's place in the account's feed: assigned under the account's lock, so in commit order. */
+  seq: number;
+  type: string;
+  resource_type: string;
+  resource_id: string;
+  /** JSON: the resource as it was after the change. */
+  data: string;
+  created_at: string;
+}
+
+export interface IdempotencyKeysTable {
+  account_id: string;
+  idempotency_key: string;
+  /** SHA-256 of the method, path and body: the same key with another request is refused. */
+  fingerprint: string;
+  state: "in_progress" | "done";
+  status_code: number | null;
+  /** JSON of the response headers replayed (content-type, etag, location…). */
+  headers: string | null;
+  body: string | null;
+  created_at: string;
+  expires_at: string;
 }
 
 export interface MarketplaceTables {
@@ -83,4 +110,6 @@ export interface MarketplaceTables {
   orders: OrdersTable;
   order_items: OrderItemsTable;
   payouts: PayoutsTable;
+  marketplace_events: MarketplaceEventsTable;
+  idempotency_keys: IdempotencyKeysTable;
 }

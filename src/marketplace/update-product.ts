@@ -1,7 +1,10 @@
 import { z } from "zod";
 import type { Db } from "../db/database.js";
+import { lockRowsForUpdate } from "../db/locks.js";
 import { notFound } from "../errors.js";
+import { requireCurrentVersion } from "../shared/etag.js";
 import { singleLineText } from "../shared/validation.js";
+import { recordMarketplaceEvent } from "./events/marketplace-events.js";
 import { getProduct } from "./get-product.js";
 import { parseChanges } from "./parse-changes.js";
 import { type Product, productStatuses } from "./product-view.js";
@@ -19,24 +22,44 @@ export interface UpdateProductOptions {
   accountId: string;
   productId: string;
   changes: ProductChanges;
+  /** If-Match: change only if the product is still this version. */
+  ifMatch?: string | undefined;
   now?: Date;
 }
 
-/** Changes a product's title, price, stock or status; fields left out keep their value. */
+/** Changes the product's fields sent (the others keep their value), with its `product.updated` event, in one transaction. */
 export async function updateProduct(db: Db, options: UpdateProductOptions): Promise<Product> {
   const changes = parseChanges(productChangesSchema, options.changes);
-  const result = await db
-    .updateTable("products")
-    .set({
-      ...(changes.title !== undefined && { title: changes.title }),
-      ...(changes.priceCents !== undefined && { price_cents: changes.priceCents }),
-      ...(changes.stock !== undefined && { stock: changes.stock }),
-      ...(changes.status !== undefined && { status: changes.status }),
-      updated_at: (options.now ?? new Date()).toISOString(),
-    })
-    .where("account_id", "=", options.accountId)
-    .where("id", "=", options.productId)
-    .executeTakeFirst();
-  if (result.numUpdatedRows === 0n) throw notFound(`Product ${options.productId}`);
-  return getProduct(db, options);
+  return db.transaction().execute(async (trx) => {
+    const [locked] = await lockRowsForUpdate(
+      trx,
+      trx
+        .selectFrom("products")
+        .select("id")
+        .where("account_id", "=", options.accountId)
+        .where("id", "=", options.productId),
+    );
+    if (!locked) throw notFound(`Product ${options.productId}`);
+    requireCurrentVersion(options.ifMatch, await getProduct(trx, options));
+    await trx
+      .updateTable("products")
+      .set({
+        ...(changes.title !== undefined && { title: changes.title }),
+        ...(changes.priceCents !== undefined && { price_cents: changes.priceCents }),
+        ...(changes.stock !== undefined && { stock: changes.stock }),
+        ...(changes.status !== undefined && { status: changes.status }),
+        updated_at: (options.now ?? new Date()).toISOString(),
+      })
+      .where("account_id", "=", options.accountId)
+      .where("id", "=", options.productId)
+      .execute();
+    const product = await getProduct(trx, options);
+    await recordMarketplaceEvent(trx, {
+      accountId: options.accountId,
+      type: "product.updated",
+      resource: { type: "product", id: product.id },
+      data: product,
+    });
+    return product;
+  });
 }

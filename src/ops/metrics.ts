@@ -1,6 +1,10 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
-import type { NotificationMetrics } from "../db/notifications.js";
-import type { KeyVerifier } from "../keys/verify-key.js";
+import type { Database } from "../db/database.js";
+import type { NotificationMetrics } from "../db/notifications/listener.js";
+import type { KeyCache } from "../keys/verification/key-cache.js";
+import type { KeyVerifier } from "../keys/verification/verify-key.js";
+import type { BuildInfo } from "./build-info.js";
+import type { DatabaseHealth } from "./database-health.js";
 import { RequestDurations } from "./request-durations.js";
 
 export interface MetricsOptions {
@@ -19,6 +23,9 @@ export class Metrics implements NotificationMetrics {
   private readonly notificationLag: Histogram;
   private readonly notificationsReceived: Counter;
   private readonly notificationReconnects: Counter;
+  private readonly notificationCutOffs: Counter;
+  private readonly flushFailures: Counter;
+  private readonly notFound: Counter;
 
   constructor(options: MetricsOptions = {}) {
     const registers = [this.registry];
@@ -39,6 +46,88 @@ export class Metrics implements NotificationMetrics {
       help: "Times the notification connection was lost and a reconnection scheduled.",
       registers,
     });
+    this.notificationCutOffs = new Counter({
+      name: "keyward_notification_cut_offs_total",
+      help: "Other instances' listeners terminated for not acknowledging a change within a second.",
+      registers,
+    });
+    this.flushFailures = new Counter({
+      name: "keyward_batch_flush_failures_total",
+      help: "Failed writes of a batch (last-used times, usage counts); the batch is kept and retried.",
+      labelNames: ["batch"],
+      registers,
+    });
+    this.notFound = new Counter({
+      name: "keyward_http_not_found_total",
+      help: "Requests for a path no route serves (answered 404).",
+      registers,
+    });
+  }
+
+  countCutOff(count: number): void {
+    this.notificationCutOffs.inc(count);
+  }
+
+  countFlushFailure(batch: "last_used" | "usage"): void {
+    this.flushFailures.inc({ batch });
+  }
+
+  countNotFound(): void {
+    this.notFound.inc();
+  }
+
+  /** keyward_build_info{version,commit} 1. */
+  publishBuildInfo(build: BuildInfo): void {
+    new Gauge({
+      name: "keyward_build_info",
+      help: "The running build: version and commit.",
+      labelNames: ["version", "commit", "node"],
+      registers: [this.registry],
+    }).set({ version: build.version, commit: build.commit, node: process.version }, 1);
+  }
+
+  /** Database errors, reachability and (PostgreSQL) pool usage. */
+  watchDatabase(database: Database, health: DatabaseHealth): void {
+    const registers = [this.registry];
+    new Counter({
+      name: "keyward_database_errors_total",
+      help: "Failed queries: unavailable (unreachable, full, read-only, timed out) or other.",
+      labelNames: ["kind"],
+      registers,
+      collect() {
+        this.reset();
+        this.inc({ kind: "unavailable" }, health.unavailableErrors);
+        this.inc({ kind: "other" }, health.otherErrors);
+      },
+    });
+    gaugeOf(
+      "keyward_database_up",
+      "1 while queries succeed, 0 during an outage.",
+      () => (health.isUp ? 1 : 0),
+      registers,
+    );
+    const pool = database.pool;
+    if (!pool) return;
+    gaugeOf("keyward_database_pool_max", "KEYWARD_DATABASE_POOL_SIZE.", () => pool.max, registers);
+    gaugeOf("keyward_database_pool_connections", "Open pool connections.", () => pool.total(), registers);
+    gaugeOf(
+      "keyward_database_pool_in_use",
+      "Pool connections checked out by a query.",
+      () => pool.total() - pool.idle(),
+      registers,
+    );
+    gaugeOf(
+      "keyward_database_pool_waiting",
+      "Queries waiting for a free pool connection.",
+      () => pool.waiting(),
+      registers,
+    );
+    counterOf(
+      "keyward_database_pool_acquire_timeouts_total",
+      "Requests answered 503 because no pool connection came free within KEYWARD_DATABASE_ACQUIRE_TIMEOUT_SECONDS.",
+      () => pool.acquireTimeouts(),
+      registers,
+    );
   }
 
   observeLag(seconds: number): void {
@@ -54,9 +143,9 @@ export class Metrics implements NotificationMetrics {
   }
 
   /** Exposes the verifier's and its cache's counters. */
-  watchVerifier(verifier: KeyVerifier): void {
+  watchVerifier(verifier: KeyVerifier, cache: KeyCache): void {
     const registers = [this.registry];
-    const { cache, outcomes } = verifier;
+    const { outcomes } = verifier;
     new Counter({
       name: "keyward_key_verifications_total",
       help: "API key verifications by outcome.",
@@ -68,6 +157,12 @@ export class Metrics implements NotificationMetrics {
         for (const [outcome, count] of Object.entries(outcomes.byLabel())) this.inc({ outcome }, count);
       },
     });
+    counterOf(
+      "keyward_key_database_reads_total",
+      "Key verifications that read the database (cache misses not answered by the known-keys filter).",
+      () => outcomes.databaseReads,
+      registers,
+    );
     counterOf(
       "keyward_key_cache_hits_total",
       "Verifications answered from this instance's cache.",

@@ -1,5 +1,6 @@
 import type { FastifyInstance, onResponseHookHandler } from "fastify";
-import type { KeyVerifier } from "../keys/verify-key.js";
+import type { KeyCache } from "../keys/verification/key-cache.js";
+import type { KeyVerifier } from "../keys/verification/verify-key.js";
 import type { Metrics } from "./metrics.js";
 
 /**
@@ -7,8 +8,14 @@ import type { Metrics } from "./metrics.js";
  * its own onResponse hook bound to its own series, so a response costs a map lookup by status code.
  * /metrics carries no secrets but describes traffic: keep it off the public internet (README).
  */
-export function registerMetrics(app: FastifyInstance, metrics: Metrics, verifier: KeyVerifier): void {
-  metrics.watchVerifier(verifier);
+export function registerMetrics(
+  app: FastifyInstance,
+  metrics: Metrics,
+  verifier: KeyVerifier,
+  cache: KeyCache,
+  options: { isServedHere: boolean } = { isServedHere: true },
+): void {
+  metrics.watchVerifier(verifier, cache);
   app.addHook("onRoute", (route) => {
     const durations = metrics.requestDurations.forRoute([route.method].flat().join(","), route.url);
     const timeResponse: onResponseHookHandler = (_request, reply, done) => {
@@ -17,6 +24,8 @@ export function registerMetrics(app: FastifyInstance, metrics: Metrics, verifier
     };
     route.onResponse = [...[route.onResponse ?? []].flat(), timeResponse];
   });
+  // With KEYWARD_METRICS_PORT, /metrics is served by its own listener only (src/ops/metrics-listener.ts).
+  if (!options.isServedHere) return;
   app.get("/metrics", { schema: { hide: true } }, async (_request, reply) => {
     reply.header("content-type", metrics.contentType);
     return metrics.render();

@@ -34,6 +34,11 @@ export interface SessionLookupOptions {
   token: string;
   ip: string | null;
   policy: SessionPolicy;
+  /**
+   * False for the console's background polls (the bell, a usage chart, a delivery log): a tab left open
+   * must not keep its session alive forever, so only what the person does counts as activity.
+   */
+  isActivity: boolean;
 }
 
 /** Resolves a session cookie to the acting user, or null if unknown, expired or the user is deactivated. */
@@ -56,17 +61,27 @@ export async function findSessionActor(db: Db, options: SessionLookupOptions): P
     .executeTakeFirst();
   if (!row || row.deactivated_at !== null) return null;
   const now = Date.now();
-  const isIdle = now - Date.parse(row.last_seen_at) > options.policy.idleMs;
-  const isTooOld = now - Date.parse(row.created_at) > options.policy.maxMs;
-  if (isIdle || isTooOld) {
+  if (isExpired(row, options.policy, now)) {
     await db.deleteFrom("sessions").where("id_hash", "=", hash).execute();
     return null;
   }
   // Touch at most once a minute: idle expiry needs minute precision, not a write per request.
-  if (now - Date.parse(row.last_seen_at) > 60_000) {
+  if (options.isActivity && now - Date.parse(row.last_seen_at) > 60_000) {
     await db.updateTable("sessions").set({ last_seen_at: nowIso() }).where("id_hash", "=", hash).execute();
   }
   return actorForUser(row, options.ip);
+}
+
+/** Unused for longer than the idle time, or older than the maximum age. */
+export function isExpired(
+  session: { created_at: string; last_seen_at: string },
+  policy: SessionPolicy,
+  now: number,
+): boolean {
+  return (
+    now - Date.parse(session.last_seen_at) > policy.idleMs ||
+    now - Date.parse(session.created_at) > policy.maxMs
+  );
 }
 
 export async function endSession(db: Db, token: string): Promise<void> {

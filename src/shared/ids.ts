@@ -6,7 +6,9 @@ let lastTime = 0;
 let lastRandom: Uint8Array = new Uint8Array(16);
 
 /** A ULID-style id with a readable prefix, e.g. `key_01JD3…`: time-ordered, 80 random bits. */
-export function newId(prefix: "acc" | "usr" | "key" | "evt" | "ses"): string {
+export function newId(
+  prefix: "acc" | "usr" | "key" | "evt" | "ses" | "whk" | "msg" | "ntf" | "eml" | "svt",
+): string {
   const now = Date.now();
   let random: Uint8Array;
   if (now === lastTime) {

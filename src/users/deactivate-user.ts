@@ -1,8 +1,10 @@
 import { recordAuditEvent } from "../audit/record-audit-event.js";
 import type { Context } from "../context.js";
+import { lockRowsForUpdate } from "../db/locks.js";
 import { AppError } from "../errors.js";
 import { nowIso } from "../shared/time.js";
-import { type Actor, isAdministrator } from "./actor.js";
+import { recordDomainEvent } from "../webhooks/outbox.js";
+import { type Actor, actorLabel, isAdministrator } from "./actor.js";
 import { findUserInAccount, loadUserView, type UserView } from "./user-view.js";
 
 export interface DeactivateUserOptions {
@@ -20,6 +22,22 @@ export async function deactivateUser(ctx: Context, options: DeactivateUserOption
     throw new AppError("conflict", "You can't deactivate yourself; ask another Administrator.");
   }
   await ctx.db.transaction().execute(async (trx) => {
+    // The target and every active Administrator, in id order: two Administrators deactivating each
+    // other on two instances then take turns, and the second sees the first's change.
+    await lockRowsForUpdate(
+      trx,
+      trx
+        .selectFrom("users")
+        .select("id")
+        .where("account_id", "=", actor.accountId)
+        .where((eb) =>
+          eb.or([
+            eb("id", "=", options.userId),
+            eb.and([eb("role", "=", "administrator"), eb("deactivated_at", "is", null)]),
+          ]),
+        )
+        .orderBy("id"),
+    );
     const user = await findUserInAccount(trx, actor.accountId, options.userId);
     if (user.deactivated_at !== null) throw new AppError("conflict", "This user is already deactivated.");
     if (user.role === "administrator") {
@@ -41,6 +59,11 @@ export async function deactivateUser(ctx: Context, options: DeactivateUserOption
       action: "user.deactivated",
       target: { type: "user", id: user.id },
       details: { email: user.email, before: { isActive: true }, after: { isActive: false } },
+    });
+    await recordDomainEvent(trx, {
+      accountId: actor.accountId,
+      type: "user.deactivated",
+      data: { user: { id: user.id, email: user.email }, actor: actorLabel(actor) },
     });
   });
   await ctx.changes.ownerChanged(options.userId);

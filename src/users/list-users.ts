@@ -1,7 +1,7 @@
 import type { Db } from "../db/database.js";
 import { AppError } from "../errors.js";
 import { type Actor, isAdministrator } from "./actor.js";
-import { toUserView, type UserView } from "./user-view.js";
+import { isLiveKeySql, toUserView, type UserView } from "./user-view.js";
 
 const userColumns = [
   "u.id",
@@ -11,9 +11,10 @@ const userColumns = [
   "u.api_access_granted_at",
   "u.deactivated_at",
   "u.created_at",
+  "u.permission_ceiling",
 ] as const;
 
-/** Every user of the actor's account with their count of active keys; Administrators only. */
+/** Every user of the actor's account with their key counts; Administrators only. */
 export async function listUsers(db: Db, options: { actor: Actor }): Promise<UserView[]> {
   const { actor } = options;
   if (!isAdministrator(actor))
@@ -21,22 +22,45 @@ export async function listUsers(db: Db, options: { actor: Actor }): Promise<User
   const rows = await db
     .selectFrom("users as u")
     .leftJoin("api_keys as k", (join) =>
-      join.onRef("k.owner_user_id", "=", "u.id").on("k.revoked_at", "is", null),
+      join.onRef("k.owner_user_id", "=", "u.id").on(isLiveKeySql("k", new Date().toISOString())),
     )
-    .select([...userColumns, (eb) => eb.fn.count<string | number>("k.id").as("active_key_count")])
+    .select([...userColumns, (eb) => eb.fn.count<number>("k.id").as("live_key_count")])
     .where("u.account_id", "=", actor.accountId)
     .groupBy([...userColumns])
     .orderBy("u.created_at")
     .orderBy("u.id")
     .execute();
-  return rows.map((row) => toUserView(row, Number(row.active_key_count)));
+  return rows.map((row) => toUserView(row, row.live_key_count));
 }
 
-/** Finds a user by email across accounts (CLI and sign-in address users by email). */
+export interface FindUsersByEmailOptions {
+  email: string;
+  /** Only in the account with this id or exact name. */
+  account?: string | undefined;
+}
+
+/**
+ * The users with this email: one per account at most, several across accounts. Sign-in and the CLI
+ * address users by email; the account, when given, narrows it to one. Each row has its account's name.
+ */
+export async function findUsersByEmail(db: Db, options: FindUsersByEmailOptions) {
+  const { account } = options;
+  let query = db
+    .selectFrom("users as u")
+    .innerJoin("accounts as a", "a.id", "u.account_id")
+    .selectAll("u")
+    .select("a.name as account_name")
+    .where("u.email", "=", options.email.trim().toLowerCase());
+  if (account !== undefined)
+    query = query.where((eb) => eb.or([eb("a.id", "=", account), eb("a.name", "=", account)]));
+  return query.orderBy("u.id").execute();
+}
+
+/** The user with this email when a single account has it (tests, benchmarks); throws when several do. */
 export async function findUserByEmail(db: Db, email: string) {
-  return db
-    .selectFrom("users")
-    .selectAll()
-    .where("email", "=", email.trim().toLowerCase())
-    .executeTakeFirst();
+  const users = await findUsersByEmail(db, { email });
+  if (users.length > 1) {
+    throw new AppError("invalid_request", `email: ${email} is a user in several accounts; name the account.`);
+  }
+  return users[0];
 }

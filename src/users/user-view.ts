@@ -1,33 +1,81 @@
+import { sql } from "kysely";
+import { z } from "zod";
 import type { Db } from "../db/database.js";
-import type { Role, UsersTable } from "../db/schema.js";
+import type { UsersTable } from "../db/schema.js";
 import { notFound } from "../errors.js";
+import {
+  describePermissions,
+  deserializePermissionsOrNull,
+  permissionsViewSchema,
+} from "../keys/permissions.js";
+import { timestampSchema } from "../shared/schemas.js";
 import type { Actor } from "./actor.js";
+import { roleSchema } from "./roles.js";
 
-export interface UserView {
-  id: string;
-  email: string;
-  name: string;
-  role: Role;
-  hasApiAccess: boolean;
-  isActive: boolean;
-  createdAt: string;
-  deactivatedAt: string | null;
-  activeKeyCount: number;
-}
+/** A user as Administrators and the console see them (never the password hash). */
+export const userSchema = z
+  .object({
+    id: z.string(),
+    email: z.string(),
+    name: z.string(),
+    role: roleSchema,
+    hasApiAccess: z.boolean(),
+    isActive: z.boolean(),
+    createdAt: timestampSchema,
+    deactivatedAt: timestampSchema.nullable(),
+    activeKeyCount: z
+      .int()
+      .nonnegative()
+      .describe("Keys that work now: not revoked, not expired, owner has access."),
+    suspendedKeyCount: z
+      .int()
+      .nonnegative()
+      .describe("Keys that would work again if the user had API access: not revoked, not expired."),
+    permissionCeiling: permissionsViewSchema
+      .nullable()
+      .describe("A Manager's limit on what their keys may hold; null: no limit (All permissions)."),
+    permissionCeilingSummary: z.string().nullable(),
+  })
+  .meta({ id: "User" });
+export type UserView = z.infer<typeof userSchema>;
 
 type UserRow = Pick<
   UsersTable,
-  "id" | "email" | "name" | "role" | "api_access_granted_at" | "deactivated_at" | "created_at"
+  | "id"
+  | "email"
+  | "name"
+  | "role"
+  | "api_access_granted_at"
+  | "deactivated_at"
+  | "created_at"
+  | "permission_ceiling"
 >;
 
-/** Administrators always have API access; Managers only once granted. Deactivated users have none. */
-export function hasApiAccess(
-  row: Pick<UsersTable, "role" | "api_access_granted_at" | "deactivated_at">,
-): boolean {
-  return row.deactivated_at === null && (row.role === "administrator" || row.api_access_granted_at !== null);
+type AccessRow = Pick<UsersTable, "role" | "api_access_granted_at" | "deactivated_at">;
+
+/**
+ * The one rule for API access, used by verification and every view: Administrators always have it,
+ * Managers once granted, deactivated users never.
+ */
+export function ownerAccessOf(row: AccessRow): "granted" | "none" | "deactivated" {
+  if (row.deactivated_at !== null) return "deactivated";
+  return row.role === "administrator" || row.api_access_granted_at !== null ? "granted" : "none";
 }
 
-export function toUserView(row: UserRow, activeKeyCount: number): UserView {
+export function hasApiAccess(row: AccessRow): boolean {
+  return ownerAccessOf(row) === "granted";
+}
+
+/** `hasApiAccess` as SQL over a users table alias, for list filters: the same rule, written once more here. */
+export function hasApiAccessSql(alias: string) {
+  const column = (name: string) => sql.ref(`${alias}.${name}`);
+  return sql<boolean>`(${column("deactivated_at")} is null and (${column("role")} = 'administrator' or ${column("api_access_granted_at")} is not null))`;
+}
+
+/** `liveKeyCount`: the user's keys that are neither revoked nor expired. */
+export function toUserView(row: UserRow, liveKeyCount: number): UserView {
+  const isUsable = hasApiAccess(row);
+  const ceiling = row.role === "administrator" ? null : deserializePermissionsOrNull(row.permission_ceiling);
   return {
     id: row.id,
     email: row.email,
@@ -37,7 +85,10 @@ export function toUserView(row: UserRow, activeKeyCount: number): UserView {
     isActive: row.deactivated_at === null,
     createdAt: row.created_at,
     deactivatedAt: row.deactivated_at,
-    activeKeyCount,
+    activeKeyCount: isUsable ? liveKeyCount : 0,
+    suspendedKeyCount: isUsable ? 0 : liveKeyCount,
+    permissionCeiling: ceiling,
+    permissionCeilingSummary: ceiling === null ? null : describePermissions(ceiling),
   };
 }
 
@@ -53,19 +104,25 @@ export async function findUserInAccount(db: Db, accountId: string, userId: strin
   return row;
 }
 
-export async function countActiveKeys(db: Db, userId: string): Promise<number> {
+/** Keys neither revoked nor expired: they work whenever their owner has API access. */
+export function isLiveKeySql(alias: string, now: string) {
+  const column = (name: string) => sql.ref(`${alias}.${name}`);
+  return sql<boolean>`(${column("revoked_at")} is null and (${column("expires_at")} is null or ${column("expires_at")} > ${now}))`;
+}
+
+export async function countLiveKeys(db: Db, userId: string): Promise<number> {
   const row = await db
-    .selectFrom("api_keys")
-    .select((eb) => eb.fn.countAll<string | number>().as("count"))
-    .where("owner_user_id", "=", userId)
-    .where("revoked_at", "is", null)
+    .selectFrom("api_keys as k")
+    .select((eb) => eb.fn.countAll<number>().as("count"))
+    .where("k.owner_user_id", "=", userId)
+    .where(isLiveKeySql("k", new Date().toISOString()))
     .executeTakeFirst();
-  return Number(row?.count ?? 0);
+  return row?.count ?? 0;
 }
 
 export async function loadUserView(db: Db, accountId: string, userId: string): Promise<UserView> {
   const row = await findUserInAccount(db, accountId, userId);
-  return toUserView(row, await countActiveKeys(db, userId));
+  return toUserView(row, await countLiveKeys(db, userId));
 }
 
 /** The Actor for a user row acting on their own behalf. */

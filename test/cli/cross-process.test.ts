@@ -1,12 +1,12 @@
 import { Agent, request } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type RunningServer, startServer } from "../support/cli.js";
+import { type ServerProcess, startServer } from "../support/server-process.js";
 import { setUpCliDatabase } from "./cli-database.js";
 
 // A real server process and the CLI on one SQLite file: the server must notice the CLI's commits
 // (PRAGMA data_version) before it answers the next request from its verification cache.
 const db = setUpCliDatabase();
-let server: RunningServer;
+let server: ServerProcess;
 
 beforeAll(async () => {
   server = await startServer(db.path);

@@ -1,13 +1,14 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createAccount, createManager, type Person } from "./cli.js";
 import {
   type ConsolePage,
   callApi,
-  createAccount,
-  createManager,
+  expectAccessible,
+  expectShown,
   launchBrowser,
   openConsole,
-  type Person,
+  openDialog,
   readClipboard,
   signIn,
 } from "./support.js";
@@ -21,8 +22,11 @@ async function generateKey(
   name: string,
   sectionAccess: Record<string, string> | "all",
 ): Promise<string> {
-  await page.getByRole("button", { name: "API Key", exact: true }).click();
-  const form = page.getByRole("dialog", { name: "Generate API Key" });
+  const form = await openDialog(
+    page,
+    page.getByRole("button", { name: "API Key", exact: true }),
+    "Generate API Key",
+  );
   await form.getByRole("textbox", { name: "Name" }).fill(name);
   if (sectionAccess === "all") {
     await form.getByRole("radio", { name: "All permissions" }).check();
@@ -36,6 +40,7 @@ async function generateKey(
   const window = page.getByRole("dialog", { name: "Your new API key" });
   const secret = (await window.getByTestId("new-key-secret").textContent())?.trim() ?? "";
   expect(secret).toMatch(/^mpk_[0-9A-Za-z]{36}$/);
+  await expectAccessible(page);
   return secret;
 }
 
@@ -99,8 +104,7 @@ describe("managing API keys through the console", () => {
   it("lets the key read orders once it is edited to All permissions", async () => {
     const { page } = adminConsole;
     await page.getByRole("button", { name: `Actions for ${reportingKeyName}` }).click();
-    await page.getByRole("menuitem", { name: "Edit" }).click();
-    const form = page.getByRole("dialog", { name: "Edit API Key" });
+    const form = await openDialog(page, page.getByRole("menuitem", { name: "Edit" }), "Edit API Key");
     expect(await form.getByRole("textbox", { name: "Name" }).inputValue()).toBe(reportingKeyName);
     expect(await form.getByRole("radio", { name: "Specific sections" }).isChecked()).toBe(true);
     await form.getByRole("radio", { name: "All permissions" }).check();
@@ -118,7 +122,7 @@ describe("managing API keys through the console", () => {
     const confirm = page.getByRole("dialog", { name: "Have you copied your key?" });
 
     await page.keyboard.press("Escape");
-    await confirm.waitFor();
+    await expectShown(page, confirm);
     await confirm.getByRole("button", { name: "Go back" }).click();
     await confirm.waitFor({ state: "hidden" });
     await window.getByTestId("new-key-secret").waitFor();
@@ -139,7 +143,10 @@ describe("managing API keys through the console", () => {
     expect(await menu.getByRole("link", { name: "Users" }).count()).toBe(0);
 
     await page.goto("/account/api-keys");
-    await page.getByText("You don't have API access. Ask an Administrator to grant it.").first().waitFor();
+    await expectShown(
+      page,
+      page.getByText("You don't have API access. Ask an Administrator to grant it.").first(),
+    );
     expect(await page.getByRole("button", { name: "API Key", exact: true }).count()).toBe(0);
   });
 
@@ -151,6 +158,11 @@ describe("managing API keys through the console", () => {
     await row.getByText("No access").waitFor();
     await row.getByRole("button", { name: `Actions for ${manager.name}` }).click();
     await page.getByRole("menuitem", { name: "Grant API access" }).click();
+    // The dialog asks for a permission ceiling; All permissions is the default.
+    await page
+      .getByRole("dialog", { name: "Grant API access" })
+      .getByRole("button", { name: "Grant API access" })
+      .click();
     await row.getByText("Granted").waitFor();
     await page
       .getByRole("row")
@@ -187,9 +199,12 @@ describe("managing API keys through the console", () => {
     await page.getByRole("navigation", { name: "Main menu" }).getByRole("link", { name: "Users" }).click();
     const row = page.getByRole("row").filter({ hasText: manager.email });
     await row.getByRole("button", { name: `Actions for ${manager.name}` }).click();
-    await page.getByRole("menuitem", { name: "Remove API access" }).click();
-    const confirm = page.getByRole("dialog", { name: "Remove API access" });
-    await confirm.getByText("Their 1 active API key will stop working immediately.").waitFor();
+    const confirm = await openDialog(
+      page,
+      page.getByRole("menuitem", { name: "Remove API access" }),
+      "Remove API access",
+    );
+    await expectShown(page, confirm.getByText("Their 1 active API key will stop working immediately."));
     await confirm.getByRole("button", { name: "Cancel" }).click();
     await confirm.waitFor({ state: "hidden" });
     await row.getByText("Granted").waitFor();
@@ -201,9 +216,7 @@ describe("managing API keys through the console", () => {
     const row = keyRow(page, managerKeyName);
     await row.getByText(manager.name).waitFor();
     await row.getByRole("button", { name: `Actions for ${managerKeyName}` }).click();
-    await page.getByRole("menuitem", { name: "Revoke" }).click();
-
-    const confirm = page.getByRole("dialog", { name: "Revoke API Key" });
+    const confirm = await openDialog(page, page.getByRole("menuitem", { name: "Revoke" }), "Revoke API Key");
     await confirm.getByText(managerKeyName).waitFor();
     await confirm.getByText(/permanent action that cannot be undone/).waitFor();
     await confirm.getByText(/any integration using it will stop working/).waitFor();
@@ -216,7 +229,8 @@ describe("managing API keys through the console", () => {
 
   it("lists the revoked key under the Revoked filter with who revoked it", async () => {
     const { page } = adminConsole;
-    await page.getByRole("radiogroup", { name: "Show keys" }).getByText("Revoked", { exact: true }).click();
+    await page.getByRole("textbox", { name: "Status", exact: true }).click();
+    await page.getByRole("option", { name: "Revoked", exact: true }).click();
     const row = keyRow(page, managerKeyName);
     await row.getByText("Revoked", { exact: true }).waitFor();
     await row.getByText(`by ${admin.name}`).waitFor();

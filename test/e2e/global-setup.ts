@@ -16,11 +16,32 @@ const repoRoot = resolve(import.meta.dirname, "../..");
 
 /** Starts `keyward serve --demo` on a fresh SQLite file and a free port; stops it afterwards. */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const server = await startKeywardServer({ args: ["--demo"] });
+  project.provide("baseUrl", server.baseUrl);
+  project.provide("databasePath", server.databasePath);
+  return server.stop;
+}
+
+export interface KeywardServer {
+  baseUrl: string;
+  databasePath: string;
+  /** Stops the server and removes its database. */
+  stop: () => Promise<void>;
+}
+
+/**
+ * A built Keyward server (`keyward serve`) on a fresh SQLite file and a free port, healthy when this
+ * returns. The shared one is started above; a test that needs another configuration (e.g. its own
+ * KEYWARD_SECTIONS_FILE) starts its own with `env`.
+ */
+export async function startKeywardServer(
+  options: { args?: string[]; env?: Record<string, string> } = {},
+): Promise<KeywardServer> {
   const directory = await mkdtemp(join(tmpdir(), "keyward-e2e-"));
   const databasePath = join(directory, "keyward.db");
   const port = await findFreePort();
   const baseUrl = `http://127.0.0.1:${port}`;
-  const server = spawn(process.execPath, ["bin/keyward.js", "serve", "--demo"], {
+  const server = spawn(process.execPath, ["bin/keyward.js", "serve", ...(options.args ?? [])], {
     cwd: repoRoot,
     env: {
       ...process.env,
@@ -30,7 +51,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
       KEYWARD_LOG_LEVEL: "warn",
       // Record keys' last use promptly so the screenshots show it.
       KEYWARD_USAGE_FLUSH_SECONDS: "1",
+      // Webhook tests deliver to a receiver on 127.0.0.1 (plain http, loopback).
+      KEYWARD_WEBHOOKS_ALLOW_PRIVATE: "true",
       KEYWARD_WEB_DIST: join(repoRoot, "web/dist"),
+      ...options.env,
     },
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -41,19 +65,17 @@ export default async function setup(project: TestProject): Promise<() => Promise
   server.stderr?.on("data", (chunk: Buffer) => {
     output += chunk.toString();
   });
-  try {
-    await waitForHealth(baseUrl, server, () => output);
-  } catch (error) {
-    await stop(server);
-    await rm(directory, { recursive: true, force: true });
-    throw error;
-  }
-  project.provide("baseUrl", baseUrl);
-  project.provide("databasePath", databasePath);
-  return async () => {
+  const stopAndClean = async () => {
     await stop(server);
     await rm(directory, { recursive: true, force: true });
   };
+  try {
+    await waitForHealth(baseUrl, server, () => output);
+  } catch (error) {
+    await stopAndClean();
+    throw error;
+  }
+  return { baseUrl, databasePath, stop: stopAndClean };
 }
 
 function findFreePort(): Promise<number> {

@@ -1,12 +1,13 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createAccount, type Person } from "./cli.js";
 import {
   type ConsolePage,
   callApi,
-  createAccount,
+  expectAccessible,
+  expectShown,
   launchBrowser,
   openConsole,
-  type Person,
 } from "./support.js";
 
 /** What a person hears for the focused element: its aria-label, its label, or its text. */
@@ -59,7 +60,7 @@ describe("using the console with the keyboard alone", () => {
     await tabTo(page, "API Key");
     await page.keyboard.press("Enter");
     const form = page.getByRole("dialog", { name: "Generate API Key" });
-    await form.getByRole("textbox", { name: "Name" }).waitFor();
+    await expectShown(page, form.getByRole("textbox", { name: "Name" }));
     await page.keyboard.type("Keyboard-made key");
     // Tab enters the radio group on its checked radio; arrows choose within the group.
     await tabTo(page, "Specific sections");
@@ -70,6 +71,7 @@ describe("using the console with the keyboard alone", () => {
 
     const window = page.getByRole("dialog", { name: "Your new API key" });
     secret = ((await window.getByTestId("new-key-secret").textContent()) ?? "").trim();
+    await expectAccessible(page);
     await tabTo(page, "Copy key");
     await page.keyboard.press("Enter");
     await window.getByRole("button", { name: "Copied" }).waitFor();
@@ -85,12 +87,14 @@ describe("using the console with the keyboard alone", () => {
     await tabTo(page, "Actions for Keyboard-made key");
     await page.keyboard.press("Enter");
     await page.getByRole("menuitem", { name: "Edit" }).waitFor();
-    await page.keyboard.press("ArrowDown");
-    await page.keyboard.press("ArrowDown");
+    // Down through the menu (Edit, Roll, …) to Revoke, as a keyboard user would.
+    for (let step = 0; step < 6 && (await focusedName(page)) !== "Revoke"; step++) {
+      await page.keyboard.press("ArrowDown");
+    }
     expect(await focusedName(page)).toBe("Revoke");
     await page.keyboard.press("Enter");
     const confirm = page.getByRole("dialog", { name: "Revoke API Key" });
-    await confirm.getByText("Keyboard-made key").waitFor();
+    await expectShown(page, confirm.getByText("Keyboard-made key"));
     await tabTo(page, "Revoke API Key");
     await page.keyboard.press("Enter");
     await confirm.waitFor({ state: "hidden" });

@@ -1,23 +1,21 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createAccount, createManager, type Person } from "./cli.js";
 import {
   type ConsolePage,
   callApi,
-  createAccount,
-  createManager,
+  expectAccessible,
+  expectShown,
   launchBrowser,
   openConsole,
-  type Person,
+  phoneViewport,
   screenshot,
-  seriousA11yViolations,
   signIn,
 } from "./support.js";
 
 /** Every screen is checked with axe for serious problems, then photographed for docs/screenshots. */
 async function checkScreen(page: Page, name: string): Promise<void> {
-  // Polled: Mantine places a SegmentedControl's indicator a frame after the dialog renders, and axe
-  // must judge the settled screen a person sees; a lasting violation still fails after 5 s.
-  await expect.poll(() => seriousA11yViolations(page), { timeout: 5_000, interval: 250 }).toEqual([]);
+  await expectAccessible(page);
   await screenshot(page, name);
 }
 
@@ -53,7 +51,7 @@ describe("every console screen at 1280 × 800 and 390 px", () => {
     await page.getByRole("textbox", { name: "Email" }).fill(admin.email);
     await page.getByRole("textbox", { name: "Password" }).fill("not-the-password");
     await page.getByRole("button", { name: "Sign in" }).click();
-    await page.getByRole("alert").getByText("The email or password is incorrect").waitFor();
+    await expectShown(page, page.getByRole("alert").getByText("The email or password is incorrect"));
     await checkScreen(page, "sign-in-wrong-password");
   });
 
@@ -70,7 +68,7 @@ describe("every console screen at 1280 × 800 and 390 px", () => {
     await page.getByRole("button", { name: "API Key", exact: true }).click();
     const form = page.getByRole("dialog", { name: "Generate API Key" });
     await form.getByRole("button", { name: "Generate API Key" }).click();
-    await form.getByText("Give the key a name").waitFor();
+    await expectShown(page, form.getByText("Give the key a name"));
     await form.getByRole("textbox", { name: "Name" }).fill("Internal Reporting Dashboard");
     expect(await form.getByRole("textbox", { name: "Name" }).getAttribute("placeholder")).toBe(
       "Internal Reporting Dashboard",
@@ -154,14 +152,16 @@ describe("every console screen at 1280 × 800 and 390 px", () => {
     await confirm.getByRole("button", { name: "Revoke API Key" }).click();
     await confirm.waitFor({ state: "hidden" });
 
-    await page.getByRole("radiogroup", { name: "Show keys" }).getByText("All", { exact: true }).click();
+    await page.getByRole("textbox", { name: "Status", exact: true }).click();
+    await page.getByRole("option", { name: "All keys", exact: true }).click();
     await page
       .getByRole("row")
       .filter({ hasText: "Old catalogue importer" })
       .getByText("by Carla Admin")
       .waitFor();
     await checkScreen(page, "api-keys-all");
-    await page.getByRole("radiogroup", { name: "Show keys" }).getByText("Active", { exact: true }).click();
+    await page.getByRole("textbox", { name: "Status", exact: true }).click();
+    await page.getByRole("option", { name: "Current (not revoked)", exact: true }).click();
   });
 
   it("shows accessible Users screens: the list, adding a user, and removing API access", async () => {
@@ -197,6 +197,9 @@ describe("every console screen at 1280 × 800 and 390 px", () => {
     await checkScreen(page, "deactivate-user");
     await deactivate.getByRole("button", { name: "Deactivate user" }).click();
     await deactivate.waitFor({ state: "hidden" });
+    // The list shows active users by default; a deactivated one is under the Deactivated filter.
+    await priya.waitFor({ state: "hidden" });
+    await page.goto("/users?status=deactivated");
     await priya.getByText("Deactivated").waitFor();
     expect(await priya.getByRole("button", { name: "Actions for Priya Patel" }).count()).toBe(0);
   });
@@ -234,7 +237,7 @@ describe("every console screen at 1280 × 800 and 390 px", () => {
   });
 
   it("works at 390 px wide, with the menu behind a burger", async () => {
-    const phone = await openConsole(browser, { width: 390, height: 844 });
+    const phone = await openConsole(browser, { viewport: phoneViewport });
     const { page } = phone;
     await signIn(page, admin);
     // On a phone each key is a card rather than a table row.

@@ -1,13 +1,14 @@
 import { afterAll, describe, expect, it } from "vitest";
+import { type ServerProcess, startServer } from "../support/server-process.js";
 import {
   createFaultDatabase,
   type Dialect,
   type FaultDatabase,
+  faultEnv,
   faultPassword,
   findHalfMadeKeys,
 } from "./support/fault-database.js";
 import { errorCode, type HttpConsole, signInOverHttp, verifyKey } from "./support/http-client.js";
-import { type ServerProcess, startServer } from "./support/server-process.js";
 
 // kill -9 of a real server process in the middle of a burst of concurrent creates and revokes through the
 // console API. An acknowledged response is a promise: after a restart every acknowledged revoke must
@@ -83,7 +84,7 @@ describe.runIf(isEnabled).each<Dialect>(["sqlite", "postgres"])(
       const secrets = new Map<string, string>();
       const revoked = new Set<string>();
       for (let cycle = 0; cycle < cycles; cycle++) {
-        server = await startServer(db.url);
+        server = await startServer(db.url, faultEnv);
         const client = await signInOverHttp(server.url, db.adminEmail, faultPassword);
         const ledger: Ledger = {
           created: new Map(),
@@ -116,7 +117,7 @@ describe.runIf(isEnabled).each<Dialect>(["sqlite", "postgres"])(
         totals.acknowledged += ledger.created.size + ledger.revoked.size;
         totals.unanswered += ledger.unanswered;
 
-        server = await startServer(db.url);
+        server = await startServer(db.url, faultEnv);
         const lost: string[] = [];
         for (const id of revoked) {
           const answer = await verifyKey(server.url, secrets.get(id) ?? "");

@@ -1,6 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateKey } from "../../src/keys/key-format.js";
-import { createFaultDatabase, type FaultDatabase, faultPassword } from "./support/fault-database.js";
+import { describeReadiness, isReady, type ServerProcess, startServer } from "../support/server-process.js";
+import {
+  createFaultDatabase,
+  type FaultDatabase,
+  faultEnv,
+  faultPassword,
+} from "./support/fault-database.js";
 import {
   type Answer,
   errorCode,
@@ -9,7 +15,6 @@ import {
   verifyKey,
 } from "./support/http-client.js";
 import { ensurePostgresUp, restartPostgres } from "./support/postgres-control.js";
-import { describeReadiness, isReady, type ServerProcess, startServer } from "./support/server-process.js";
 
 // Two server processes on one PostgreSQL schema, under a load of key verifications and revocations,
 // while PostgreSQL restarts. Runs only through vitest.faults.config.ts (one file at a time): the restart
@@ -34,7 +39,7 @@ describe.runIf(isEnabled)("a PostgreSQL restart under load", () => {
   beforeAll(async () => {
     await ensurePostgresUp();
     db = await createFaultDatabase("postgres");
-    instances.push(await startServer(db.url), await startServer(db.url));
+    instances.push(await startServer(db.url, faultEnv), await startServer(db.url, faultEnv));
     admin = await signInOverHttp(instances[0]?.url ?? "", db.adminEmail, faultPassword);
   });
   afterAll(async () => {

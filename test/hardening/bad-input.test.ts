@@ -1,9 +1,11 @@
 import type { LightMyRequestResponse } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RouteInfo } from "../../src/http/app.js";
+import { createServiceToken } from "../service/support.js";
 import { createTestAccount, generateKey, type TestAccount, testPassword } from "../support/accounts.js";
 import { createTestApp, type TestApp } from "../support/test-app.js";
 import { fingerprint } from "./support/fingerprint.js";
+import { leakIdsOf } from "./support/leak-ids.js";
 import { marketplaceIds } from "./support/requests.js";
 import { expectError, expectErrorShape } from "./support/responses.js";
 import {
@@ -17,7 +19,7 @@ import {
   shapeOf,
   validBodyFor,
 } from "./support/routes.js";
-import { openSession } from "./support/sessions.js";
+import { openSession, sessionIdOf } from "./support/sessions.js";
 
 let t: TestApp;
 let shapes: Map<string, RouteShape>;
@@ -43,12 +45,16 @@ async function caller(): Promise<Caller> {
   const session = await openSession(t, account.admin.email);
   const { secret } = await generateKey(account.admin);
   const market = await marketplaceIds(t.database.db, account.accountId);
+  const serviceToken = await createServiceToken(account.admin);
   const ids: ResourceIds = {
+    "service-tokens": serviceToken.id,
     keys: (await generateKey(account.admin)).id,
     users: (await account.addManager({ apiAccess: true })).userId,
     orders: market.paidOrders[0] ?? "",
     products: market.products[0] ?? "",
     sellers: market.sellers[0] ?? "",
+    sessions: await sessionIdOf(t, await openSession(t, account.admin.email)),
+    ...(await leakIdsOf(t, account.accountId, account.admin)),
   };
   return {
     account,
@@ -57,9 +63,11 @@ async function caller(): Promise<Caller> {
     send: (route, options = {}) => {
       const url = `${options.url ?? fillPath(route, ids)}${options.query ? `?${options.query}` : ""}`;
       const isConsole = isConsoleRoute(route);
+      // The verification API (/service/v1) takes a service token where the marketplace API takes a key.
+      const bearer = route.url.startsWith("/service/v1/") ? serviceToken.secret : secret;
       const headers: Record<string, string> = isConsole
         ? { "x-csrf-token": session.csrfToken }
-        : { authorization: `Bearer ${secret}` };
+        : { authorization: `Bearer ${bearer}` };
       if (options.contentType) headers["content-type"] = options.contentType;
       return t.app.inject({
         method: route.method as "POST",

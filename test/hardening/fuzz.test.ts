@@ -2,9 +2,11 @@ import fc from "fast-check";
 import type { LightMyRequestResponse } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RouteInfo } from "../../src/http/app.js";
+import { createServiceToken } from "../service/support.js";
 import { createTestAccount, generateKey } from "../support/accounts.js";
 import { createTestApp } from "../support/test-app.js";
 import { type Fingerprint, fingerprint } from "./support/fingerprint.js";
+import { leakIdsOf } from "./support/leak-ids.js";
 import { uniqueIp } from "./support/network.js";
 import { marketplaceIds, unknownKey } from "./support/requests.js";
 import { expectErrorShape } from "./support/responses.js";
@@ -18,7 +20,7 @@ import {
   routeKey,
   shapeOf,
 } from "./support/routes.js";
-import { type OpenSession, openSession } from "./support/sessions.js";
+import { type OpenSession, openSession, sessionIdOf } from "./support/sessions.js";
 
 // Property-based: hostile requests at every console and marketplace route, enumerated from the route
 // table. Whatever arrives, Keyward answers 2xx or a 4xx in the one error shape, never a 5xx, and a refused
@@ -247,11 +249,14 @@ beforeAll(async () => {
     adminEmail: account.admin.email,
     key: (await generateKey(account.admin)).secret,
     ids: {
+      "service-tokens": (await createServiceToken(account.admin)).id,
       keys: (await generateKey(account.admin, { all: true }, "Fuzz victim")).id,
       users: (await account.addManager({ apiAccess: true })).userId,
       orders: market.paidOrders[0] ?? "",
       products: market.products[0] ?? "",
       sellers: market.sellers[0] ?? "",
+      sessions: await sessionIdOf(t, await openSession(t, account.admin.email)),
+      ...(await leakIdsOf(t, account.accountId, account.admin)),
     },
     last: await fingerprint(t.database.db),
   };
@@ -396,4 +401,125 @@ describe("fuzzing path parameters the router itself refuses", () => {
       { numRuns: runsPerRoute },
     );
   });
+});
+
+describe("fuzzing the decoded contents of cursors", () => {
+  // A cursor is base64url JSON, so a NUL byte or any other hostile value can hide inside one and pass
+  // every check on the query string itself. What it decodes to is input like any other.
+  const listRoutes = t.routes.filter(
+    (route) => route.method === "GET" && shapeOf(shapes, route).queryFields.includes("cursor"),
+  );
+  const encode = (decoded: string) => Buffer.from(decoded, "utf8").toString("base64url");
+  const badPart: fc.Arbitrary<unknown> = fc.oneof(
+    fc.constantFrom(
+      "\u0000",
+      "2026-01-01T00:00:00.000Z\u0000",
+      "a\u0000b",
+      "\n",
+      "\u202e",
+      "é",
+      "\ud800",
+      "",
+    ),
+    fc.string({ unit: "binary", maxLength: 20 }).map((s) => `${s}\u0000`),
+    fc.string({
+      unit: fc.constantFrom("\u0000", "\u001b", "\u007f", "\u0085", "\u2028"),
+      minLength: 1,
+      maxLength: 4,
+    }),
+    fc.integer({ min: 101, max: 400 }).map((n) => "x".repeat(n)),
+    wrongType.filter((value) => typeof value !== "string"),
+  );
+  // Each list's cursor has its own number of parts (1 or 2): a hostile part is sent in a key of every
+  // size from 1 to 3, so it always reaches the part checks of the route's own size too.
+  const badContents: fc.Arbitrary<string[]> = fc.oneof(
+    fc.tuple(badPart, fc.nat()).map(([bad, at]) =>
+      [1, 2, 3].map((size) => {
+        const key: unknown[] = Array.from({ length: size - 1 }, (_, i) =>
+          i === 0 ? "2026-01-01T00:00:00.000Z" : "ord_1",
+        );
+        key.splice(at % size, 0, bad);
+        return encode(JSON.stringify(key));
+      }),
+    ),
+    // Not a list of strings at all, or not JSON.
+    fc
+      .oneof(
+        hostileValue.filter((value) => !Array.isArray(value)),
+        fc.constant({ id: "x" }),
+      )
+      .map((value) => [encode(JSON.stringify(value))]),
+    fc.constantFrom("[", '["a",', "\u0000", '["a"]\u0000', "null", '"a"').map((text) => [encode(text)]),
+    fc.string({ unit: "binary", maxLength: 30 }).map((text) => [encode(`[${text}`)]),
+  );
+
+  it("has the marketplace lists and the console lists to fuzz", () => {
+    const urls = listRoutes.map((route) => route.url);
+    for (const url of [
+      "/api/v1/orders",
+      "/api/v1/products",
+      "/api/v1/sellers",
+      "/api/v1/payouts",
+      "/console/api/keys",
+      "/console/api/audit",
+    ]) {
+      expect(urls).toContain(url);
+    }
+  });
+
+  it("refuses a NUL byte inside a cursor with 400 naming cursor, on every list", async () => {
+    for (const route of listRoutes) {
+      for (const size of [1, 2, 3]) {
+        const key = Array.from({ length: size }, (_, i) =>
+          i === 0 ? "2026-01-01T00:00:00.000Z\u0000" : "x\u0000",
+        );
+        const response = await send(
+          route,
+          `${route.url}?cursor=${encode(JSON.stringify(key))}`,
+          undefined,
+          {},
+        );
+        await check(route, response, `${route.url} with a NUL in a cursor of ${size}`);
+        expect(response.statusCode, `${route.url}: ${response.body}`).toBe(400);
+        expect(expectErrorShape(response).fields).toEqual(["cursor"]);
+      }
+    }
+  });
+
+  it("answers every hostile cursor content with 400 naming cursor, on every list", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...listRoutes), badContents, async (route, cursors) => {
+        for (const cursor of cursors) {
+          const response = await send(route, `${route.url}?cursor=${cursor}`, undefined, {});
+          const decoded = Buffer.from(cursor, "base64url").toString("utf8");
+          await check(route, response, `${route.url} with cursor ${JSON.stringify(decoded).slice(0, 120)}`);
+          expect(response.statusCode, `${route.url} ${JSON.stringify(decoded)} → ${response.body}`).toBe(400);
+          expect(expectErrorShape(response).fields).toEqual(["cursor"]);
+        }
+      }),
+      { numRuns: runsPerRoute * listRoutes.length },
+    );
+  }, 240_000);
+
+  it("answers well-formed cursors holding SQL- or markup-looking text with a page or a 400 naming cursor, never a 5xx", async () => {
+    const printable = fc.constantFrom(...sqlLike, ...htmlLike, ...pathLike.filter((s) => s.length > 0));
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...listRoutes),
+        fc.array(printable, { minLength: 1, maxLength: 3 }),
+        async (route, key) => {
+          const response = await send(
+            route,
+            `${route.url}?cursor=${encode(JSON.stringify(key))}`,
+            undefined,
+            {},
+          );
+          await check(route, response, `${route.url} with cursor ${JSON.stringify(key)}`);
+          if (response.statusCode >= 400) expect(expectErrorShape(response).fields).toEqual(["cursor"]);
+          else expect(response.statusCode).toBe(200);
+        },
+      ),
+      { numRuns: runsPerRoute * listRoutes.length },
+    );
+  }, 240_000);
 });

@@ -75,6 +75,42 @@ describe("failed key verifications, counted per client address in memory", () =>
     }
   });
 
+  it("serves a valid key that is not in the cache to an address over the limit, from the database", async () => {
+    const { admin } = await createTestAccount(t);
+    const key = await generateKey(admin);
+    const ip = uniqueIp();
+    await exhaust(ip);
+    // A restart, a CLI write or the cache's maximum age empties the cache: the key must still work.
+    t.cache.clear();
+    await t.verifier.rebuildKnownKeys();
+    const response = await callWithKey(t, key.secret, "/api/v1/key", { ip });
+    expect(response.statusCode, response.body).toBe(200);
+  });
+
+  it("answers an address over the limit without the database for keys that don't exist", async () => {
+    const ip = uniqueIp();
+    await exhaust(ip);
+    await t.verifier.rebuildKnownKeys();
+    const readsBefore = t.verifier.outcomes.databaseReads;
+    for (let i = 0; i < 50; i++) {
+      expectError(await callWithKey(t, unknownKey(), "/api/v1/key", { ip }), 429, "rate_limited");
+    }
+    expect(t.verifier.outcomes.databaseReads - readsBefore).toBe(0);
+  });
+
+  it("reads at most 20 unknown keys from the database when 400 arrive from one address at once", async () => {
+    const ip = uniqueIp();
+    await t.verifier.rebuildKnownKeys();
+    const readsBefore = t.verifier.outcomes.databaseReads;
+    const responses = await Promise.all(
+      Array.from({ length: 400 }, () => callWithKey(t, unknownKey(), "/api/v1/key", { ip })),
+    );
+    const reads = t.verifier.outcomes.databaseReads - readsBefore;
+    expect(reads).toBe(limit);
+    expect(responses.filter((response) => response.statusCode === 401)).toHaveLength(limit);
+    expect(responses.filter((response) => response.statusCode === 429)).toHaveLength(400 - limit);
+  });
+
   it("leaves a different address unaffected", async () => {
     const { admin } = await createTestAccount(t);
     const key = await generateKey(admin);

@@ -5,10 +5,15 @@ import { createTestApp, type TestApp } from "../support/test-app.js";
 import { callWithKey } from "./support/requests.js";
 
 let t: TestApp;
+let behindProxy: TestApp;
 beforeAll(async () => {
   t = await createTestApp();
+  behindProxy = await createTestApp({ env: { KEYWARD_TRUST_PROXY: "1" } });
 });
-afterAll(async () => t.close());
+afterAll(async () => {
+  await t.close();
+  await behindProxy.close();
+});
 
 /** Parses a Content-Security-Policy header into directive -> sources. */
 function policyOf(response: LightMyRequestResponse): Map<string, string[]> {
@@ -69,5 +74,37 @@ describe("security headers", () => {
     });
     expect(response.statusCode).toBe(201);
     expect(response.headers["cache-control"]).toMatch(/no-store/);
+  });
+
+  it("asks browsers to upgrade sub-resources to https only on a request that came over https", async () => {
+    const overHttps = await behindProxy.app.inject({
+      method: "GET",
+      url: "/",
+      headers: { "x-forwarded-proto": "https" },
+    });
+    expectStrictPolicy(overHttps);
+    expect(policyOf(overHttps).has("upgrade-insecure-requests")).toBe(true);
+  });
+
+  it("does not ask for an upgrade over plain http, where it would blank the console on a LAN name", async () => {
+    for (const app of [t, behindProxy]) {
+      const response = await app.app.inject({
+        method: "GET",
+        url: "/",
+        headers: { host: "keyward.lan:3000" },
+      });
+      expectStrictPolicy(response);
+      expect(policyOf(response).has("upgrade-insecure-requests")).toBe(false);
+    }
+  });
+
+  it("ignores X-Forwarded-Proto from a client when no proxy is trusted", async () => {
+    const response = await t.app.inject({
+      method: "GET",
+      url: "/",
+      headers: { "x-forwarded-proto": "https" },
+    });
+    expectStrictPolicy(response);
+    expect(policyOf(response).has("upgrade-insecure-requests")).toBe(false);
   });
 });

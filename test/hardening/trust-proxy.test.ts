@@ -5,13 +5,65 @@ import { uniqueIp } from "./support/network.js";
 import { attemptSignIn, callWithKey, sessionCookieOf, unknownKey } from "./support/requests.js";
 import { expectError } from "./support/responses.js";
 
-// KEYWARD_TRUST_PROXY=true: Keyward sits behind a proxy it trusts, so X-Forwarded-For names the client and
-// X-Forwarded-Proto the scheme (with KEYWARD_SECURE_COOKIES=auto, the default).
+// KEYWARD_TRUST_PROXY=1: Keyward sits behind one proxy it trusts, so the address that proxy appended to
+// X-Forwarded-For names the client and X-Forwarded-Proto the scheme (KEYWARD_SECURE_COOKIES=auto, the default).
 let t: TestApp;
 beforeAll(async () => {
-  t = await createTestApp({ env: { KEYWARD_TRUST_PROXY: "true", KEYWARD_SECURE_COOKIES: "auto" } });
+  t = await createTestApp({ env: { KEYWARD_TRUST_PROXY: "1", KEYWARD_SECURE_COOKIES: "auto" } });
 });
 afterAll(async () => t.close());
+
+/** The address Keyward saw, as the audit trail records it for a sign-in. */
+async function signInAddress(app: TestApp, forwardedFor: string, peer: string): Promise<string | null> {
+  const { admin } = await createTestAccount(app);
+  const response = await attemptSignIn(app, {
+    email: admin.email,
+    password: testPassword,
+    ip: peer,
+    headers: { "x-forwarded-for": forwardedFor },
+  });
+  expect(response.statusCode, response.body).toBe(200);
+  const event = await app.database.db
+    .selectFrom("audit_events")
+    .select("ip")
+    .where("action", "=", "user.signed_in")
+    .where("actor_user_id", "=", admin.userId)
+    .orderBy("id", "desc")
+    .executeTakeFirstOrThrow();
+  return event.ip;
+}
+
+describe("which X-Forwarded-For hops are trusted", () => {
+  it("refuses KEYWARD_TRUST_PROXY=true, which would let a client pick its own address", async () => {
+    await expect(createTestApp({ env: { KEYWARD_TRUST_PROXY: "true" } })).rejects.toThrow(
+      /KEYWARD_TRUST_PROXY: true would trust every X-Forwarded-For hop/,
+    );
+  });
+
+  it("refuses an entry that is neither an address nor a CIDR range, naming it", async () => {
+    await expect(
+      createTestApp({ env: { KEYWARD_TRUST_PROXY: "10.0.0.0/8,proxy.internal" } }),
+    ).rejects.toThrow(/KEYWARD_TRUST_PROXY: "proxy.internal" is not an IP address or CIDR range/);
+  });
+
+  it("with one trusted hop, ignores the addresses a client put in front of the proxy's", async () => {
+    const client = uniqueIp();
+    expect(await signInAddress(t, `203.0.113.66, ${client}`, uniqueIp())).toBe(client);
+  });
+
+  it("with a list of proxies, trusts X-Forwarded-For only from them", async () => {
+    const listed = await createTestApp({ env: { KEYWARD_TRUST_PROXY: "198.18.0.0/15" } });
+    try {
+      const client = "203.0.113.7";
+      // From a listed proxy, the right-most address that is not a proxy is the client.
+      expect(await signInAddress(listed, `203.0.113.66, ${client}`, uniqueIp())).toBe(client);
+      // From anyone else, the header is the client's own claim and is ignored.
+      expect(await signInAddress(listed, client, "192.0.2.10")).toBe("192.0.2.10");
+    } finally {
+      await listed.close();
+    }
+  });
+});
 
 describe("behind a trusted proxy", () => {
   it("counts failed key verifications per X-Forwarded-For address", async () => {

@@ -103,7 +103,7 @@ describe("Deactivating a user", () => {
       url: "/console/api/session",
       payload: { email: manager.email, password: testPassword },
     });
-    expectError(signInAgain, 401, "invalid_credentials");
+    expectError(signInAgain, 403, "user_deactivated");
   });
 
   it("does not let an Administrator deactivate themselves", async () => {

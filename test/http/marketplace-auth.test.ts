@@ -138,7 +138,7 @@ describe("A key's permissions on the marketplace API", () => {
     const account = await createTestAccount(t);
     const key = await generateKey(account.admin, { all: false, sections: { [section]: "read" } });
     for (const other of sectionIds) {
-      const response = await callApi(t, key.secret, readRouteOf[other]);
+      const response = await callApi(t, key.secret, readRouteOf[other] ?? "");
       if (other === section) {
         expect(response.statusCode, `${other}: ${response.body}`).toBe(200);
       } else {
@@ -171,14 +171,14 @@ describe("A key's permissions on the marketplace API", () => {
     expect(response.statusCode, response.body).toBe(200);
     expect(response.json()).toMatchObject({ id: orderId, status: "fulfilled" });
     expect(await orderStatus(account, orderId)).toBe("fulfilled");
-    expectError(await callApi(t, key.secret, readRouteOf.catalog), 403, "insufficient_permissions");
+    expectError(await callApi(t, key.secret, readRouteOf.catalog ?? ""), 403, "insufficient_permissions");
   });
 
   it("let an All-permissions key reach every section, reading and writing", async () => {
     const account = await createTestAccount(t);
     const key = await generateKey(account.admin, { all: true } satisfies Permissions);
     for (const section of sectionIds) {
-      const response = await callApi(t, key.secret, readRouteOf[section]);
+      const response = await callApi(t, key.secret, readRouteOf[section] ?? "");
       expect(response.statusCode, `${section}: ${response.body}`).toBe(200);
     }
     const orderId = await firstPaidOrderId(account);
@@ -193,7 +193,7 @@ describe("A key's permissions on the marketplace API", () => {
 });
 
 describe("GET /api/v1/key", () => {
-  it("returns the key's id, name and permissions, and never the secret", async () => {
+  it("returns the key's id, name, status, expiry and permissions, and never the secret", async () => {
     const account = await createTestAccount(t);
     const key = await generateKey(account.admin, reportingRead, "Who am I");
     const response = await callApi(t, key.secret, "/api/v1/key");
@@ -201,8 +201,11 @@ describe("GET /api/v1/key", () => {
     expect(response.json()).toEqual({
       id: key.id,
       name: "Who am I",
+      status: "active",
       permissions: reportingRead,
       permissionsSummary: "Reporting (read)",
+      expiresAt: null,
+      secretValidUntil: null,
     });
     expect(response.body).not.toContain(key.secret);
     expect(response.body).not.toContain(key.secret.slice(4));

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
-import { type Database, type Db, openDatabase } from "../../src/db/database.js";
+import type { Database, Db } from "../../src/db/database.js";
 import { migrateToLatest } from "../../src/db/migrate.js";
+import { openDatabase } from "../../src/db/open-database.js";
 import { seedDemoMarketplace } from "../../src/marketplace/demo-data.js";
 import { createTestDatabaseUrl } from "../support/test-database.js";
 

@@ -1,6 +1,5 @@
-import { type ChildProcess, execFile, spawn } from "node:child_process";
+import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { createServer } from "node:net";
 import { resolve } from "node:path";
 import { promisify } from "node:util";
 import pg from "pg";
@@ -55,68 +54,6 @@ export async function createClusterDatabase(baseUrl: string, label: string): Pro
   };
 }
 
-export interface ServerProcess {
-  url: string;
-  child: ChildProcess;
-  /** Everything the process wrote, for failure messages. */
-  output(): string;
-  /** SIGTERM, then the exit code (SIGKILL after 10 s). */
-  stop(): Promise<number | null>;
-}
-
-/** `keyward serve` on a free port; resolves once /readyz answers 200 (database and notifications). */
-export async function startServer(
-  databaseUrl: string,
-  env: Record<string, string> = {},
-): Promise<ServerProcess> {
-  const port = await findFreePort();
-  const url = `http://127.0.0.1:${port}`;
-  const child = spawn(process.execPath, ["bin/keyward.js", "serve"], {
-    cwd: repoRoot,
-    env: {
-      ...process.env,
-      KEYWARD_DATABASE: databaseUrl,
-      PORT: String(port),
-      HOST: "127.0.0.1",
-      KEYWARD_LOG_LEVEL: "warn",
-      ...env,
-    },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  // Never leave a server behind if this process dies mid-run.
-  const killOnExit = () => child.kill("SIGKILL");
-  process.once("exit", killOnExit);
-  child.once("exit", () => process.off("exit", killOnExit));
-  let output = "";
-  child.stdout?.on("data", (chunk: Buffer) => {
-    output += chunk.toString();
-  });
-  child.stderr?.on("data", (chunk: Buffer) => {
-    output += chunk.toString();
-  });
-  const server = { url, child, output: () => output, stop: () => stopProcess(child) };
-  try {
-    await waitUntil(async () => {
-      if (child.exitCode !== null) throw new Error(`server exited (${child.exitCode}):\n${output}`);
-      return (await fetch(`${url}/readyz`).catch(() => null))?.status === 200;
-    }, 60_000);
-  } catch (error) {
-    await server.stop();
-    throw error;
-  }
-  return server;
-}
-
-async function stopProcess(child: ChildProcess): Promise<number | null> {
-  if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
-  const exited = new Promise<number | null>((done) => child.once("exit", (code) => done(code)));
-  child.kill("SIGTERM");
-  const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
-  const code = await exited;
-  clearTimeout(timer);
-  return code;
-}
-
 /** Runs the `keyward` CLI with `--json` and returns what it printed. */
 export async function runCli(databaseUrl: string, args: string[]): Promise<unknown> {
   const { stdout } = await run(process.execPath, ["bin/keyward.js", ...args, "--json"], {
@@ -133,6 +70,8 @@ export async function createAccountWithCli(
   databaseUrl: string,
 ): Promise<{ accountId: string; email: string }> {
   const email = `admin-${randomBytes(4).toString("hex")}@example.test`;
+  // Only `migrate` and `serve` change the schema; a fresh schema is migrated first.
+  await runCli(databaseUrl, ["migrate"]);
   const result = (await runCli(databaseUrl, [
     "accounts",
     "create",
@@ -201,30 +140,4 @@ export async function verifyOn(baseUrl: string, secret: string): Promise<{ statu
 export async function isRevokedOn(baseUrl: string, secret: string): Promise<boolean> {
   const { status, code } = await verifyOn(baseUrl, secret);
   return status === 401 && code === "revoked_api_key";
-}
-
-/** Polls until `check` holds; returns the milliseconds it took. */
-export async function waitUntil(
-  check: () => Promise<boolean> | boolean,
-  timeoutMs: number,
-  intervalMs = 5,
-): Promise<number> {
-  const start = performance.now();
-  while (!(await check())) {
-    if (performance.now() - start > timeoutMs) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((wake) => setTimeout(wake, intervalMs));
-  }
-  return performance.now() - start;
-}
-
-export function findFreePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const probe = createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const address = probe.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      probe.close(() => resolvePort(port));
-    });
-  });
 }

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type ServerProcess, startServer, waitUntil } from "../support/server-process.js";
 import {
   type ClusterDatabase,
   type ConsoleSession,
@@ -6,11 +7,8 @@ import {
   createClusterDatabase,
   createKeyOverHttp,
   isRevokedOn,
-  type ServerProcess,
   signInOverHttp,
-  startServer,
   verifyOn,
-  waitUntil,
 } from "./cluster.js";
 
 const postgresUrl = process.env.KEYWARD_TEST_POSTGRES;

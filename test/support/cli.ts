@@ -1,5 +1,4 @@
-import { execFile, spawn } from "node:child_process";
-import { once } from "node:events";
+import { execFile } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
 const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
@@ -52,67 +51,4 @@ export function jsonOutput<T>(result: CliResult): T {
     throw new Error(`expected a JSON object, got: ${lines[0]}`);
   }
   return value as T;
-}
-
-export interface RunningServer {
-  /** e.g. http://127.0.0.1:41234 */
-  url: string;
-  /** Everything the server printed so far (for failure messages). */
-  output(): string;
-  stop(): Promise<void>;
-}
-
-/** Starts `node bin/keyward.js serve` on a free port and resolves once it prints its URL. */
-export async function startServer(
-  databasePath: string,
-  env: Record<string, string> = {},
-): Promise<RunningServer> {
-  const child = spawn(process.execPath, [bin, "serve"], {
-    cwd: repoRoot,
-    env: cliEnv(databasePath, { PORT: "0", HOST: "127.0.0.1", KEYWARD_LOG_LEVEL: "warn", ...env }),
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let output = "";
-  child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
-    output += chunk;
-  });
-  child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
-    output += chunk;
-  });
-  const stop = async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    const exited = once(child, "exit");
-    child.kill("SIGTERM");
-    const timer = setTimeout(() => child.kill("SIGKILL"), 5_000);
-    await exited;
-    clearTimeout(timer);
-  };
-
-  const url = await new Promise<string>((resolve, reject) => {
-    const deadline = setTimeout(() => fail(new Error("the server did not start within 30 s")), 30_000);
-    const onData = () => {
-      const match = /Keyward is running at (http:\/\/\S+)/.exec(output);
-      if (match?.[1]) {
-        cleanup();
-        resolve(match[1]);
-      }
-    };
-    const onExit = (code: number | null) => fail(new Error(`the server exited with ${code}`));
-    function fail(error: Error) {
-      cleanup();
-      reject(new Error(`${error.message}\n${output}`));
-    }
-    function cleanup() {
-      clearTimeout(deadline);
-      child.stdout.off("data", onData);
-      child.off("exit", onExit);
-    }
-    child.stdout.on("data", onData);
-    child.on("exit", onExit);
-  }).catch(async (error: unknown) => {
-    await stop();
-    throw error;
-  });
-
-  return { url, output: () => output, stop };
 }

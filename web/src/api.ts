@@ -3,92 +3,38 @@
  * non-GET request carries the CSRF token, which lives only in this module's memory.
  */
 
-export type Role = "administrator" | "marketplace_manager";
-export type Access = "read" | "write";
-export type Permissions = { all: true } | { all: false; sections: Partial<Record<string, Access>> };
+import type { components, paths } from "./api/console-schema";
 
-export interface User {
-  id: string;
-  email: string;
-  name: string;
-  role: Role;
-  hasApiAccess: boolean;
-  isActive: boolean;
-  createdAt: string;
-  deactivatedAt: string | null;
-  activeKeyCount: number;
+// The server's shapes, generated from /console/api/openapi.json (npm run generate:clients): the console
+// never restates them, and test/contract/generated-clients.test.ts fails when they drift.
+type Schemas = components["schemas"];
+type JsonBody<Path extends keyof paths, Method extends keyof paths[Path]> = paths[Path][Method] extends {
+  requestBody?: { content: { "application/json": infer Body } };
 }
+  ? Body
+  : never;
 
-export interface PersonRef {
-  id: string;
-  email: string;
-  name: string;
-}
-
-export interface Session {
-  user: User;
-  account: { id: string; name: string };
-  csrfToken: string;
-}
-
-export interface Section {
-  id: string;
-  label: string;
-  description: string;
-  accesses: Access[];
-}
-
-export type KeyStatus = "active" | "revoked";
-export type KeyStatusFilter = KeyStatus | "all";
-
-export interface ApiKey {
-  id: string;
-  name: string;
-  hint: string;
-  permissions: Permissions;
-  permissionsSummary: string;
-  owner: PersonRef;
-  createdAt: string;
-  updatedAt: string;
-  lastUsedAt: string | null;
-  lastUsedIp: string | null;
-  status: KeyStatus;
-  revokedAt: string | null;
-  revokedBy: PersonRef | null;
-}
-
-export interface CreatedKey {
-  key: ApiKey;
-  /** The full key: shown once. Callers keep it in component state only. */
-  secret: string;
-}
-
-export interface AuditEvent {
-  id: string;
-  action: string;
-  actor: { id: string | null; label: string };
-  target: { type: string; id: string };
-  ip: string | null;
-  details: Record<string, unknown>;
-  createdAt: string;
-}
+export type Role = Schemas["User"]["role"];
+export type Permissions = Schemas["Permissions"];
+export type Access = Schemas["Section"]["accesses"][number];
+export type User = Schemas["User"];
+export type PersonRef = Schemas["Person"];
+export type Session = Schemas["Session"];
+export type Section = Schemas["Section"];
+export type ApiKey = Schemas["ApiKey"];
+export type KeyStatus = ApiKey["status"];
+export type KeyStatusFilter = NonNullable<
+  NonNullable<paths["/console/api/keys"]["get"]["parameters"]["query"]>["status"]
+>;
+/** A generated key with its full secret: shown once. Callers keep it in component state only. */
+export type CreatedKey = Schemas["ApiKeyWithSecret"];
+export type AuditEvent = Schemas["AuditEvent"];
+export type KeyInput = JsonBody<"/console/api/keys", "post">;
+export type NewUserInput = JsonBody<"/console/api/users", "post">;
 
 export interface Page<T> {
   items: T[];
   nextCursor: string | null;
-}
-
-export interface KeyInput {
-  name: string;
-  permissions: Permissions;
-}
-
-export interface NewUserInput {
-  email: string;
-  name: string;
-  role: Role;
-  password: string;
-  apiAccess?: boolean;
 }
 
 /** An error response from the API, carrying its code and human message. */
@@ -113,10 +59,31 @@ export function rememberCsrfToken(token: string | null): void {
   csrfToken = token;
 }
 
-type Method = "GET" | "POST" | "PATCH" | "DELETE";
+type RefusalListener = (error: ApiError) => void;
+let onRefused: RefusalListener = () => {};
 
-async function request<T>(method: Method, path: string, body?: unknown): Promise<T> {
+/** Registers who hears about every 401 or 403 from the console API, whoever made the request. */
+export function setRefusalListener(listener: RefusalListener): void {
+  onRefused = listener;
+}
+
+type Method = "GET" | "POST" | "PATCH" | "PUT" | "DELETE";
+
+/** What the console does on its own, without the person acting: polls (the bell, usage, delivery logs). */
+export const inBackground = { isBackground: true } as const;
+
+/**
+ * One console API call; other modules (admin-api.ts, keys/key-api.ts) build on it. A call made
+ * `inBackground` says so (X-Keyward-Background), so it doesn't keep an idle session alive.
+ */
+export async function request<T>(
+  method: Method,
+  path: string,
+  body?: unknown,
+  options: { isBackground?: boolean } = {},
+): Promise<T> {
   const headers: Record<string, string> = { Accept: "application/json" };
+  if (options.isBackground) headers["X-Keyward-Background"] = "1";
   if (body !== undefined) headers["Content-Type"] = "application/json";
   if (method !== "GET" && csrfToken) headers["X-CSRF-Token"] = csrfToken;
   let response: Response;
@@ -136,7 +103,11 @@ async function request<T>(method: Method, path: string, body?: unknown): Promise
   }
   if (response.status === 204) return undefined as T;
   const payload: unknown = await response.json().catch(() => null);
-  if (!response.ok) throw toApiError(response.status, payload);
+  if (!response.ok) {
+    const error = toApiError(response.status, payload);
+    if (error.status === 401 || error.status === 403) onRefused(error);
+    throw error;
+  }
   return payload as T;
 }
 
@@ -146,7 +117,7 @@ function toApiError(status: number, payload: unknown): ApiError {
   return new ApiError(status, error?.code ?? "unknown_error", message, error?.fields ?? []);
 }
 
-function query(params: Record<string, string | number | null | undefined>): string {
+export function query(params: Record<string, string | number | null | undefined>): string {
   const search = new URLSearchParams();
   for (const [name, value] of Object.entries(params)) {
     if (value !== undefined && value !== null && value !== "") search.set(name, String(value));

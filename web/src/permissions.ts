@@ -20,7 +20,7 @@ export function draftFromPermissions(permissions: Permissions | undefined): Perm
 
 export function permissionsFromDraft(draft: PermissionDraft): Permissions {
   if (draft.mode === "all") return { all: true };
-  const sections: Partial<Record<string, Access>> = {};
+  const sections: Record<string, Access> = {};
   for (const [id, choice] of Object.entries(draft.sections)) {
     if (choice !== "none") sections[id] = choice;
   }

@@ -7,8 +7,33 @@ import { isSignedOutError } from "./errors";
 
 export const sessionQueryKey = ["session"] as const;
 
+/**
+ * Whether this browser may hold a session cookie (which scripts cannot see: it is HttpOnly). Without
+ * the hint, every visit to the sign-in page would ask the server and get a 401, which browsers log as
+ * an error. It only saves a question: the server still decides, and a stale "yes" costs one 401.
+ */
+const signedInHint = "keyward.maybe-signed-in";
+
+function setSignedInHint(isSignedIn: boolean): void {
+  try {
+    if (isSignedIn) localStorage.setItem(signedInHint, "1");
+    else localStorage.removeItem(signedInHint);
+  } catch {
+    // Storage disabled: the console asks the server every time, as it would without the hint.
+  }
+}
+
+export function mayBeSignedIn(): boolean {
+  try {
+    return localStorage.getItem(signedInHint) !== null;
+  } catch {
+    return true;
+  }
+}
+
 /** Loads the current session; `null` means nobody is signed in (not an error). */
 async function fetchSession(): Promise<Session | null> {
+  if (!mayBeSignedIn()) return null;
   try {
     const session = await api.getSession();
     rememberCsrfToken(session.csrfToken);
@@ -16,6 +41,7 @@ async function fetchSession(): Promise<Session | null> {
   } catch (error) {
     if (isSignedOutError(error)) {
       rememberCsrfToken(null);
+      setSignedInHint(false);
       return null;
     }
     throw error;
@@ -29,12 +55,14 @@ export function useSessionQuery() {
 /** Stores a fresh session (after sign-in) so every page sees it at once. */
 export function storeSession(queryClient: QueryClient, session: Session | null): void {
   rememberCsrfToken(session?.csrfToken ?? null);
+  setSignedInHint(session !== null);
   queryClient.setQueryData(sessionQueryKey, session);
 }
 
 /** Forgets everything the console knew about the signed-in person. */
 export function forgetSession(queryClient: QueryClient): void {
   rememberCsrfToken(null);
+  setSignedInHint(false);
   queryClient.removeQueries({ predicate: (query) => query.queryKey[0] !== sessionQueryKey[0] });
   queryClient.setQueryData(sessionQueryKey, null);
 }
@@ -65,7 +93,8 @@ export function RequireSession({ children }: { children: ReactNode }) {
   const location = useLocation();
   const { data: session, isPending, isError, refetch } = useSessionQuery();
   if (isPending) return <FullPageLoader />;
-  if (isError) return <SessionUnavailable onRetry={() => void refetch()} />;
+  // A failed refresh (a network blip when the person returns to the window) keeps the session it had.
+  if (isError && session === undefined) return <SessionUnavailable onRetry={() => void refetch()} />;
   if (!session) {
     const from = `${location.pathname}${location.search}`;
     return <Navigate to="/sign-in" replace state={{ from }} />;

@@ -1,16 +1,18 @@
 import type { Command } from "commander";
-import { loadConfig } from "../../config.js";
-import { openDatabase } from "../../db/database.js";
+import pino from "pino";
+import { type Config, ConfigError, loadConfig } from "../../config.js";
 import { migrateToLatest } from "../../db/migrate.js";
+import { openDatabase } from "../../db/open-database.js";
+import { commandIndex } from "../command-index.js";
 import { createOutput } from "../output.js";
 
 export function registerServeCommands(program: Command): void {
   program
     .command("serve")
-    .description("Migrate the database and serve the APIs and the console (PORT, default 3000)")
+    .description(commandIndex.serve.description)
     .option("--demo", "on an empty database, create the Demo Marketplace with sign-in users")
     .action(async (options) => {
-      const config = loadConfig();
+      const config = loadServeConfig();
       // Loaded only here: the other commands don't need the HTTP stack, and start twice as fast.
       const { startServer } = await import("../../server.js");
       await startServer(config, { isDemo: Boolean(options.demo) });
@@ -18,12 +20,12 @@ export function registerServeCommands(program: Command): void {
 
   program
     .command("migrate")
-    .description("Bring the database schema up to date")
+    .description(commandIndex.migrate.description)
     .option("--json", "print one JSON object")
     .action(async (options) => {
       const out = createOutput(Boolean(options.json), (text) => process.stdout.write(text));
       const config = loadConfig();
-      const database = await openDatabase(config.databaseUrl);
+      const database = await openDatabase(config.databaseUrl, config.databasePool);
       try {
         const result = await migrateToLatest(database);
         out.result({ ...result, database: database.location }, [
@@ -34,4 +36,15 @@ export function registerServeCommands(program: Command): void {
         await database.close();
       }
     });
+}
+
+/** A server's configuration, or one fatal JSON log line naming the variables and exit code 1. */
+function loadServeConfig(): Config {
+  try {
+    return loadConfig();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    pino().fatal({ step: "configuration" }, error.message);
+    process.exit(1);
+  }
 }

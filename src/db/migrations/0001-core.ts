@@ -1,4 +1,5 @@
 import type { Kysely } from "kysely";
+import { checkOneOf } from "./column-checks.js";
 
 // Portable column types only (text, integer): the same migration runs on SQLite and PostgreSQL.
 export async function up(db: Kysely<unknown>): Promise<void> {
@@ -17,7 +18,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn("email", "text", (c) => c.notNull().unique())
     .addColumn("name", "text", (c) => c.notNull())
     .addColumn("role", "text", (c) =>
-      c.notNull().check(sqlIn("role", ["administrator", "marketplace_manager"])),
+      c.notNull().check(checkOneOf("role", ["administrator", "marketplace_manager"])),
     )
     .addColumn("password_hash", "text", (c) => c.notNull())
     .addColumn("api_access_granted_at", "text")
@@ -85,10 +86,4 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .on("audit_events")
     .columns(["account_id", "actor_user_id", "id"])
     .execute();
-}
-
-import { sql } from "kysely";
-
-function sqlIn(column: string, values: string[]) {
-  return sql`${sql.ref(column)} in (${sql.join(values.map((v) => sql.lit(v)))})`;
 }

@@ -1,66 +1,37 @@
-import type { FastifyInstance } from "fastify";
-import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { listAuditEvents } from "../../audit/list-audit-events.js";
-import { auditActions } from "../../audit/record-audit-event.js";
-import { sections } from "../../marketplace/sections.js";
+import { auditActionIds } from "../../audit/audit-actions.js";
+import { auditEventSchema, listAuditEvents } from "../../audit/list-audit-events.js";
+import { createPageSchema, pageQuery } from "../../shared/pagination.js";
+import { timestampSchema } from "../../shared/schemas.js";
 import { idTextSchema } from "../../shared/validation.js";
-import type { RouteDeps } from "./deps.js";
-import { errorResponses, paginationQuery } from "./schemas.js";
+import { type AnyRoute, defineRoute } from "../routes/define-route.js";
+import type { RouteDeps } from "../routes/route-deps.js";
 
-const auditEventSchema = z.object({
-  id: z.string(),
-  action: z.string(),
-  actor: z.object({ id: z.string().nullable(), label: z.string() }),
-  target: z.object({ type: z.string(), id: z.string() }),
-  ip: z.string().nullable(),
-  details: z.record(z.string(), z.unknown()),
-  createdAt: z.string(),
-});
-
-export async function auditRoutes(app: FastifyInstance, { ctx }: RouteDeps): Promise<void> {
-  const routes = app.withTypeProvider<ZodTypeProvider>();
-  routes.get(
-    "/audit",
-    {
-      schema: {
-        tags: ["Console: audit log"],
-        summary: "The account's audit trail, newest first (Administrators only)",
-        querystring: z.strictObject({
-          action: z.enum(auditActions as [string, ...string[]]).optional(),
-          actorId: idTextSchema.optional(),
-          ...paginationQuery,
-        }),
-        response: {
-          200: z.object({ items: z.array(auditEventSchema), nextCursor: z.string().nullable() }),
-          ...errorResponses,
-        },
-      },
-    },
-    async (request) => listAuditEvents(ctx.db, { actor: request.actor, ...request.query }),
-  );
-
-  routes.get(
-    "/sections",
-    {
-      config: { isPublic: true },
-      schema: {
-        tags: ["Console: API keys"],
-        summary: "The permission sections a key can be granted",
-        response: {
-          200: z.object({
-            items: z.array(
-              z.object({
-                id: z.string(),
-                label: z.string(),
-                description: z.string(),
-                accesses: z.array(z.enum(["read", "write"])),
-              }),
-            ),
-          }),
-        },
-      },
-    },
-    async () => ({ items: sections.map((s) => ({ ...s, accesses: [...s.accesses] })) }),
-  );
+export function auditRoutes({ ctx }: RouteDeps): AnyRoute[] {
+  return [
+    defineRoute({
+      method: "GET",
+      url: "/audit",
+      operationId: "listAuditEvents",
+      tag: "Console: audit log",
+      summary: "The account's audit trail, newest first (Administrators only)",
+      auth: { kind: "session", requires: "administrator" },
+      querystring: z.strictObject({
+        action: z.enum(auditActionIds).optional(),
+        actorId: idTextSchema.optional(),
+        from: timestampSchema
+          .optional()
+          .describe("Events at or after this instant, e.g. 2026-12-01T00:00:00Z."),
+        to: timestampSchema
+          .optional()
+          .describe(
+            "Events before this instant (excluded), e.g. 2026-12-02T00:00:00Z for all of 1 December.",
+          ),
+        ...pageQuery,
+      }),
+      status: 200,
+      response: createPageSchema(auditEventSchema),
+      handler: async (request) => listAuditEvents(ctx.db, { actor: request.actor, ...request.query }),
+    }),
+  ];
 }

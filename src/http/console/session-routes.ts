@@ -1,80 +1,70 @@
-import type { FastifyInstance } from "fastify";
-import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { AppError } from "../../errors.js";
-import { csrfTokenFor, endSession } from "../../sessions/sessions.js";
+import { describeSession, sessionSchema } from "../../sessions/session-view.js";
+import { endSession } from "../../sessions/sessions.js";
 import { signIn, signInSchema } from "../../sessions/sign-in.js";
-import type { Actor } from "../../users/actor.js";
-import { loadUserView } from "../../users/user-view.js";
+import { type AnyRoute, defineRoute } from "../routes/define-route.js";
+import type { RouteDeps } from "../routes/route-deps.js";
 import { clearSessionCookie, sessionCookie, setSessionCookie } from "../session-auth.js";
-import type { RouteDeps } from "./deps.js";
-import { errorResponses, sessionSchema } from "./schemas.js";
 
-const tags = ["Console: session"];
+const tag = "Console: session";
 
-export async function sessionRoutes(app: FastifyInstance, { ctx, config, guards }: RouteDeps): Promise<void> {
-  const routes = app.withTypeProvider<ZodTypeProvider>();
-
-  async function describeSession(accountId: string, userId: string, token: string) {
-    const account = await ctx.db
-      .selectFrom("accounts")
-      .select(["id", "name"])
-      .where("id", "=", accountId)
-      .executeTakeFirstOrThrow();
-    return { user: await loadUserView(ctx.db, accountId, userId), account, csrfToken: csrfTokenFor(token) };
-  }
-
-  routes.post(
-    "/session",
-    {
-      config: { isPublic: true },
-      schema: {
-        tags,
-        summary: "Sign in with email and password",
-        body: signInSchema.strict(),
-        response: { 200: sessionSchema, ...errorResponses },
+export function sessionRoutes({ ctx, config, guards }: RouteDeps): AnyRoute[] {
+  return [
+    defineRoute({
+      method: "POST",
+      url: "/session",
+      operationId: "signIn",
+      tag,
+      summary: "Sign in with email and password",
+      description: "Sets the session cookie. Failed attempts lock the email and the address out for a while.",
+      auth: { kind: "public" },
+      body: signInSchema.strict(),
+      status: 200,
+      response: sessionSchema,
+      errors: ["invalid_credentials", "user_deactivated", "rate_limited"],
+      handler: async (request, reply) => {
+        const { token, userId } = await guards.signIn.guard(
+          { email: request.body.email, ip: request.ip },
+          () =>
+            signIn(ctx.db, {
+              credentials: request.body,
+              ip: request.ip,
+              previousToken: request.cookies[sessionCookie],
+            }),
+        );
+        setSessionCookie(reply, request, token, config);
+        return describeSession(ctx.db, { userId, token });
       },
-    },
-    async (request, reply) => {
-      const email = request.body.email;
-      await guards.signIn.assertAllowed(email, request.ip);
-      const { token, userId } = await signIn(ctx.db, {
-        credentials: request.body,
-        ip: request.ip,
-        previousToken: request.cookies[sessionCookie],
-      }).catch(async (error: unknown) => {
-        if (error instanceof AppError && error.code === "invalid_credentials") {
-          await guards.signIn.recordFailure(email, request.ip);
-        }
-        throw error;
-      });
-      await guards.signIn.recordSuccess(email);
-      const user = await ctx.db
-        .selectFrom("users")
-        .select("account_id")
-        .where("id", "=", userId)
-        .executeTakeFirstOrThrow();
-      setSessionCookie(reply, request, token, config);
-      return describeSession(user.account_id, userId, token);
-    },
-  );
-
-  routes.get(
-    "/session",
-    { schema: { tags, summary: "The signed-in user", response: { 200: sessionSchema, ...errorResponses } } },
-    async (request) => {
-      const actor = request.actor as Extract<Actor, { type: "user" }>;
-      return describeSession(actor.accountId, actor.userId, request.cookies[sessionCookie] ?? "");
-    },
-  );
-
-  routes.delete(
-    "/session",
-    { schema: { tags, summary: "Sign out (ends the session on the server)", response: { 204: z.null() } } },
-    async (request, reply) => {
-      await endSession(ctx.db, request.cookies[sessionCookie] ?? "");
-      clearSessionCookie(reply);
-      return reply.status(204).send(null);
-    },
-  );
+    }),
+    defineRoute({
+      method: "GET",
+      url: "/session",
+      operationId: "getSession",
+      tag,
+      summary: "The signed-in user, their account and the CSRF token",
+      auth: { kind: "session" },
+      status: 200,
+      response: sessionSchema,
+      handler: async (request) =>
+        describeSession(ctx.db, {
+          userId: request.actor.type === "user" ? request.actor.userId : "",
+          token: request.cookies[sessionCookie] ?? "",
+        }),
+    }),
+    defineRoute({
+      method: "DELETE",
+      url: "/session",
+      operationId: "signOut",
+      tag,
+      summary: "Sign out (ends the session on the server)",
+      auth: { kind: "session" },
+      status: 204,
+      response: z.null().describe("Signed out."),
+      handler: async (request, reply) => {
+        await endSession(ctx.db, request.cookies[sessionCookie] ?? "");
+        clearSessionCookie(reply);
+        return null;
+      },
+    }),
+  ];
 }

@@ -36,6 +36,7 @@ export function generatePayouts(
       const payAt = week + 7 * dayMs + payDelayMs;
       const isPaid = payAt <= now.getTime();
       const feeCents = Math.round((total.grossCents * feeBasisPoints) / 10_000);
+      const createdAt = new Date(Math.min(week + 7 * dayMs, now.getTime())).toISOString();
       payouts.push({
         account_id: accountId,
         id: demo.idOf("pay", payouts.length + 1),
@@ -49,7 +50,8 @@ export function generatePayouts(
         fee_cents: feeCents,
         amount_cents: total.grossCents - feeCents,
         paid_at: isPaid ? new Date(payAt).toISOString() : null,
-        created_at: new Date(Math.min(week + 7 * dayMs, now.getTime())).toISOString(),
+        created_at: createdAt,
+        updated_at: isPaid ? new Date(payAt).toISOString() : createdAt,
       });
     }
   }

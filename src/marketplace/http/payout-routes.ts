@@ -1,31 +1,33 @@
-import type { FastifyInstance } from "fastify";
-import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
-import type { Db } from "../../db/database.js";
+import { type AnyRoute, defineRoute } from "../../http/routes/define-route.js";
+import type { RouteDeps } from "../../http/routes/route-deps.js";
+import { createPageSchema, pageQuery } from "../../shared/pagination.js";
+import { syncQuery } from "../change-feed.js";
 import { listPayouts } from "../list-payouts.js";
-import { createPageSchema } from "../pagination.js";
 import { payoutSchema, payoutStatuses } from "../payout-view.js";
-import { errorResponses, pageQuery, security, sellerIdQuery, tags } from "./schemas.js";
+import { sellerIdQuery, tag } from "./schemas.js";
 
 const listPayoutsQuery = z.strictObject({
   sellerId: sellerIdQuery,
   status: z.enum(payoutStatuses).optional(),
+  ...syncQuery,
   ...pageQuery,
 });
 
-export function registerPayoutRoutes(app: FastifyInstance, db: Db): void {
-  app.withTypeProvider<ZodTypeProvider>().get(
-    "/payouts",
-    {
-      config: { permission: { section: "payouts", access: "read" } },
-      schema: {
-        tags,
-        security,
-        summary: "List weekly payouts to sellers, most recent first",
-        querystring: listPayoutsQuery,
-        response: { 200: createPageSchema(payoutSchema), ...errorResponses },
-      },
-    },
-    async (request) => listPayouts(db, { accountId: request.apiKey.accountId, ...request.query }),
-  );
+export function payoutRoutes({ ctx }: RouteDeps): AnyRoute[] {
+  return [
+    defineRoute({
+      method: "GET",
+      url: "/payouts",
+      operationId: "listPayouts",
+      tag,
+      summary: "List weekly payouts to sellers, most recent first",
+      auth: { kind: "key", permission: { section: "payouts", access: "read" } },
+      querystring: listPayoutsQuery,
+      status: 200,
+      response: createPageSchema(payoutSchema),
+      handler: async (request) =>
+        listPayouts(ctx.db, { accountId: request.apiKey.accountId, ...request.query }),
+    }),
+  ];
 }

@@ -1,68 +1,72 @@
-import type { FastifyInstance } from "fastify";
-import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
-import type { Db } from "../../db/database.js";
+import { type AnyRoute, defineRoute } from "../../http/routes/define-route.js";
+import type { RouteDeps } from "../../http/routes/route-deps.js";
+import { idParamsSchema } from "../../http/routes/shared-schemas.js";
+import { createPageSchema, pageQuery } from "../../shared/pagination.js";
+import { syncQuery } from "../change-feed.js";
 import { getProduct } from "../get-product.js";
 import { listProducts } from "../list-products.js";
-import { createPageSchema } from "../pagination.js";
 import { productSchema, productStatuses } from "../product-view.js";
 import { productChangesSchema, updateProduct } from "../update-product.js";
-import { errorResponses, idParamsSchema, pageQuery, security, sellerIdQuery, tags } from "./schemas.js";
+import { sellerIdQuery, tag } from "./schemas.js";
 
 const listProductsQuery = z.strictObject({
   sellerId: sellerIdQuery,
   status: z.enum(productStatuses).optional(),
+  ...syncQuery,
   ...pageQuery,
 });
 
-export function registerProductRoutes(app: FastifyInstance, db: Db): void {
-  const api = app.withTypeProvider<ZodTypeProvider>();
-  api.get(
-    "/products",
-    {
-      config: { permission: { section: "catalog", access: "read" } },
-      schema: {
-        tags,
-        security,
-        summary: "List products",
-        querystring: listProductsQuery,
-        response: { 200: createPageSchema(productSchema), ...errorResponses },
-      },
-    },
-    async (request) => listProducts(db, { accountId: request.apiKey.accountId, ...request.query }),
-  );
-  api.get(
-    "/products/:id",
-    {
-      config: { permission: { section: "catalog", access: "read" } },
-      schema: {
-        tags,
-        security,
-        summary: "Get a product",
-        params: idParamsSchema,
-        response: { 200: productSchema, ...errorResponses },
-      },
-    },
-    async (request) => getProduct(db, { accountId: request.apiKey.accountId, productId: request.params.id }),
-  );
-  api.patch(
-    "/products/:id",
-    {
-      config: { permission: { section: "catalog", access: "write" } },
-      schema: {
-        tags,
-        security,
-        summary: "Change a product's title, price, stock or status",
-        params: idParamsSchema,
-        body: productChangesSchema,
-        response: { 200: productSchema, ...errorResponses },
-      },
-    },
-    async (request) =>
-      updateProduct(db, {
-        accountId: request.apiKey.accountId,
-        productId: request.params.id,
-        changes: request.body,
-      }),
-  );
+export function productRoutes({ ctx }: RouteDeps): AnyRoute[] {
+  return [
+    defineRoute({
+      method: "GET",
+      url: "/products",
+      operationId: "listProducts",
+      tag,
+      summary: "List products",
+      auth: { kind: "key", permission: { section: "catalog", access: "read" } },
+      querystring: listProductsQuery,
+      status: 200,
+      response: createPageSchema(productSchema),
+      handler: async (request) =>
+        listProducts(ctx.db, { accountId: request.apiKey.accountId, ...request.query }),
+    }),
+    defineRoute({
+      method: "GET",
+      url: "/products/:id",
+      operationId: "getProduct",
+      tag,
+      summary: "Get a product",
+      auth: { kind: "key", permission: { section: "catalog", access: "read" } },
+      params: idParamsSchema,
+      status: 200,
+      etag: true,
+      response: productSchema,
+      errors: ["not_found"],
+      handler: async (request) =>
+        getProduct(ctx.db, { accountId: request.apiKey.accountId, productId: request.params.id }),
+    }),
+    defineRoute({
+      method: "PATCH",
+      url: "/products/:id",
+      operationId: "updateProduct",
+      tag,
+      summary: "Change a product's title, price, stock or status",
+      auth: { kind: "key", permission: { section: "catalog", access: "write" } },
+      params: idParamsSchema,
+      body: productChangesSchema,
+      status: 200,
+      etag: true,
+      response: productSchema,
+      errors: ["not_found", "precondition_failed"],
+      handler: async (request) =>
+        updateProduct(ctx.db, {
+          accountId: request.apiKey.accountId,
+          productId: request.params.id,
+          changes: request.body,
+          ifMatch: request.headers["if-match"],
+        }),
+    }),
+  ];
 }

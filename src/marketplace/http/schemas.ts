@@ -1,24 +1,8 @@
 import { z } from "zod";
-
-export { errorResponses, idParamsSchema } from "../../http/error-schemas.js";
-
 import { idTextSchema } from "../../shared/validation.js";
-import { maxLimit } from "../pagination.js";
 
-// Pieces every marketplace API route's schema shares: OpenAPI grouping, the key, errors, paging.
-export const tags = ["Marketplace API"];
-export const security = [{ apiKey: [] }];
-
-export const pageQuery = {
-  limit: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(maxLimit)
-    .optional()
-    .describe(`Items per page, 1 to ${maxLimit}; 25 by default.`),
-  cursor: z.string().trim().max(200).optional().describe("The nextCursor of the previous page."),
-};
+// Pieces the marketplace API's routes share.
+export const tag = "Marketplace API";
 
 export function createDayQuery(description: string) {
   return z

@@ -3,9 +3,10 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createAccount } from "../../../src/accounts/create-account.js";
-import { type Database, openDatabase } from "../../../src/db/database.js";
+import type { Database } from "../../../src/db/database.js";
 import { migrateToLatest } from "../../../src/db/migrate.js";
-import { noLocalCache } from "../../../src/keys/verification-changes.js";
+import { openDatabase } from "../../../src/db/open-database.js";
+import { noLocalCache } from "../../../src/keys/verification/verification-changes.js";
 import { createPostgresSchema } from "../../support/postgres-schema.js";
 
 export const postgresBaseUrl = process.env.KEYWARD_TEST_POSTGRES ?? "postgres://postgres@127.0.0.1:5432/test";
@@ -82,3 +83,9 @@ export async function findHalfMadeKeys(database: Database, accountId: string): P
   if (revoked.length !== revokedSet.size) problems.push("a key was revoked twice");
   return problems;
 }
+
+/** What the fault tests' servers run with: they present many revoked keys from 127.0.0.1 on purpose. */
+export const faultEnv = {
+  KEYWARD_KEY_FAILURES_PER_MINUTE: "1000000",
+  KEYWARD_LOG_LEVEL: process.env.KEYWARD_FAULT_LOG_LEVEL ?? "warn",
+};

@@ -3,6 +3,7 @@ export interface Answer {
   status: number;
   body: unknown;
   error?: string;
+  headers?: Headers;
 }
 
 export async function send(
@@ -26,7 +27,7 @@ export async function send(
     } catch {
       // not JSON: keep the text
     }
-    return { status: response.status, body };
+    return { status: response.status, body, headers: response.headers };
   } catch (error) {
     return {
       status: 0,

@@ -5,8 +5,10 @@ import type { Db } from "../../../src/db/database.js";
 /**
  * The tables a refused request must leave untouched — the key, user and audit tables the issue names,
  * plus the marketplace rows the API can change — each with its primary key for a stable order. Sessions
- * are left out: reading a page may legitimately touch `last_seen_at`.
+ * are left out: reading a page may legitimately touch `last_seen_at`; so are a key's last-used time and
+ * address, which a refused request made with a valid key records (in a batch written at any moment).
  */
+const usageColumns = new Set(["last_used_at", "last_used_ip"]);
 const hashedTables = {
   accounts: "id",
   users: "id",
@@ -34,7 +36,11 @@ export async function fingerprint(db: Db): Promise<Fingerprint> {
       Record<string, unknown>
     >`select * from ${sql.table(table)} order by ${sql.raw(primaryKey)}`.execute(db);
     counts[table] = rows.length;
-    digest.update(`${table}\n${rows.map((row) => Object.values(row).join("\u001f")).join("\n")}\n`);
+    const values = (row: Record<string, unknown>) =>
+      Object.entries(row)
+        .filter(([column]) => !usageColumns.has(column))
+        .map(([, value]) => value);
+    digest.update(`${table}\n${rows.map((row) => values(row).join("\u001f")).join("\n")}\n`);
   }
   const { rows: orders } = await sql<{ status: string; n: number | string; latest: string | null }>`
     select status, count(*) as n, max(updated_at) as latest from orders group by status order by status`.execute(

@@ -1,6 +1,6 @@
 import type { LightMyRequestResponse } from "fastify";
 import { expect } from "vitest";
-import { type ErrorCode, errorStatus } from "../../../src/errors.js";
+import { type ErrorCode, errorCodes, statusOf } from "../../../src/errors.js";
 
 export interface ErrorBody {
   error: { code: string; message: string; requestId: string; fields?: string[] };
@@ -16,8 +16,8 @@ export function expectErrorShape(response: LightMyRequestResponse): ErrorBody["e
   const body = response.json() as Partial<ErrorBody>;
   expect(body.error, context).toBeTypeOf("object");
   const error = body.error as ErrorBody["error"];
-  expect(Object.keys(errorStatus), context).toContain(error.code);
-  expect(errorStatus[error.code as ErrorCode], context).toBe(response.statusCode);
+  expect(errorCodes, context).toContain(error.code);
+  expect(statusOf(error.code as ErrorCode), context).toBe(response.statusCode);
   expect(error.message, context).toMatch(/\S/);
   expect(error.requestId, context).toMatch(/\S/);
   return error;

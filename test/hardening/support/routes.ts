@@ -11,7 +11,12 @@ export function isConsoleRoute(route: RouteInfo): boolean {
 }
 
 export function isMarketplaceRoute(route: RouteInfo): boolean {
-  return route.url.startsWith("/api/v1/");
+  return route.url.startsWith("/api/v1/") && !isLeakReportRoute(route);
+}
+
+/** Where anyone (or GitHub) reports a leaked key: public, outside both APIs' authentication. */
+export function isLeakReportRoute(route: Pick<RouteInfo, "method" | "url">): boolean {
+  return ["POST /api/v1/leaked-keys", "POST /secret-scanning/github"].includes(routeKey(route));
 }
 
 export function isStateChanging(route: Pick<RouteInfo, "method">): boolean {
@@ -19,7 +24,18 @@ export function isStateChanging(route: Pick<RouteInfo, "method">): boolean {
 }
 
 /** The kinds of record a route's `:id` can name. A route naming anything else fails the suites loudly. */
-export const resources = ["keys", "users", "orders", "products", "sellers"] as const;
+export const resources = [
+  "keys",
+  "users",
+  "orders",
+  "products",
+  "sellers",
+  "sessions",
+  "webhooks",
+  "canaries",
+  "inbox",
+  "service-tokens",
+] as const;
 export type Resource = (typeof resources)[number];
 export type ResourceIds = Record<Resource, string>;
 
@@ -95,14 +111,34 @@ export function validBodyFor(route: RouteInfo, context: { email: string; passwor
     "POST /console/api/session": () => ({ email: context.email, password: context.password }),
     "POST /console/api/keys": () => ({ name: "Hardening probe", permissions: { all: true } }),
     "PATCH /console/api/keys/:id": () => ({ name: "Hardening probe (renamed)" }),
+    "POST /console/api/keys/:id/roll": () => ({ grace: "1h" }),
+    "POST /console/api/keys/:id/dry-run": () => ({
+      permissions: { all: false, sections: { reporting: "read" } },
+    }),
+    "PATCH /console/api/account/policy": () => ({ maxKeyLifetime: "none" }),
+    "POST /console/api/service-tokens": () => ({ name: "Hardening probe" }),
+    "POST /console/api/users/:id/api-access": () => ({}),
+    "PUT /console/api/users/:id/permission-ceiling": () => ({ ceiling: { all: true } }),
     "POST /console/api/users": () => ({
       email: `probe-${Math.random().toString(36).slice(2)}@example.test`,
       name: "Probe User",
       role: "marketplace_manager",
       password: "probe-password-long-enough",
     }),
+    // Called by a user made for the test: the change ends that user's other sessions.
+    "POST /console/api/session/password": () => ({
+      currentPassword: context.password,
+      newPassword: "probe-new-password-long-enough",
+    }),
     "PATCH /api/v1/products/:id": () => ({ stock: 7 }),
     "PATCH /api/v1/sellers/:id": () => ({ name: "Probe Seller" }),
+    "POST /console/api/webhooks": () => ({ url: "https://93.184.215.14/probe", events: ["all"] }),
+    "PATCH /console/api/webhooks/:id": () => ({ description: "Probe endpoint" }),
+    "POST /console/api/canaries": () => ({ name: "Probe canary" }),
+    "PUT /console/api/account/leak-policy": () => ({ leakPolicy: "notify" }),
+    "POST /api/v1/leaked-keys": () => ({ keys: ["mpk_000000000000000000000000000000000000"] }),
+    "POST /service/v1/verify": () => ({ key: "mpk_000000000000000000000000000000000000" }),
+    "POST /service/v1/changes/ack": () => ({ subscriberId: 1, messageId: "probe" }),
   };
   const make = bodies[routeKey(route)];
   if (!make) {

@@ -1,4 +1,5 @@
 import type { LightMyRequestResponse } from "fastify";
+import { hashSessionToken } from "../../../src/sessions/sessions.js";
 import { testPassword } from "../../support/accounts.js";
 import type { TestApp } from "../../support/test-app.js";
 import { attemptSignIn, sessionCookieOf } from "./requests.js";
@@ -58,4 +59,14 @@ export function sessionFrom(
       });
     },
   };
+}
+
+/** The public id (`ses_…`) of an open session, as its user sees it in their list of sessions. */
+export async function sessionIdOf(t: TestApp, session: Pick<OpenSession, "token">): Promise<string> {
+  const row = await t.database.db
+    .selectFrom("sessions")
+    .select("public_id")
+    .where("id_hash", "=", hashSessionToken(session.token))
+    .executeTakeFirstOrThrow();
+  return row.public_id;
 }

@@ -1,35 +1,23 @@
-import {
-  Anchor,
-  AppShell,
-  Avatar,
-  Box,
-  Burger,
-  Group,
-  Menu,
-  NavLink,
-  Stack,
-  Text,
-  ThemeIcon,
-  UnstyledButton,
-  VisuallyHidden,
-} from "@mantine/core";
+import { Anchor, AppShell, Box, Burger, Group, NavLink, Stack, Text, ThemeIcon } from "@mantine/core";
 import { useDisclosure } from "@mantine/hooks";
 import {
   IconBook2,
-  IconChevronDown,
+  IconClockShield,
+  IconFeather,
   IconKey,
   IconListDetails,
-  IconLogout,
+  IconPlugConnected,
   IconUserCircle,
   IconUsers,
+  IconWebhook,
 } from "@tabler/icons-react";
-import { useQueryClient } from "@tanstack/react-query";
-import { type ReactNode, useEffect, useState } from "react";
-import { Link, Outlet, useLocation, useNavigate } from "react-router";
-import { api } from "../api";
-import { reportError } from "../errors";
-import { initialsOf, roleLabels } from "../format";
-import { forgetSession, useSession } from "../session";
+import { type ReactNode, Suspense, useEffect } from "react";
+import { Link, Outlet, useLocation } from "react-router";
+import { useSession } from "../session";
+import { ColorSchemeToggle } from "./color-scheme-toggle";
+import { LoadingRows } from "./loading-rows";
+import { NotificationBell } from "./notification-bell";
+import { UserMenu } from "./user-menu";
 
 /** The console's frame: header, left-hand menu (a burger on phones) and the current page. */
 export function AppLayout() {
@@ -51,8 +39,8 @@ export function AppLayout() {
         Skip to main content
       </a>
       <AppShell.Header>
-        <Group h="100%" px="md" justify="space-between" wrap="nowrap">
-          <Group gap="sm" wrap="nowrap">
+        <Group h="100%" px="md" justify="space-between" wrap="nowrap" gap="sm">
+          <Group gap="sm" wrap="nowrap" miw={0}>
             <Burger
               opened={isNavOpen}
               onClick={nav.toggle}
@@ -63,11 +51,15 @@ export function AppLayout() {
               aria-controls="main-menu"
             />
             <Brand />
-            <Text size="sm" c="dimmed" visibleFrom="md" truncate>
+            <Text size="sm" c="dimmed" visibleFrom="md" truncate miw={0} title={account.name}>
               {account.name}
             </Text>
           </Group>
-          <UserMenu />
+          <Group gap="xs" wrap="nowrap" style={{ flexShrink: 0 }}>
+            <NotificationBell />
+            <ColorSchemeToggle />
+            <UserMenu />
+          </Group>
         </Group>
       </AppShell.Header>
 
@@ -83,7 +75,10 @@ export function AppLayout() {
 
       <AppShell.Main id="main-content" tabIndex={-1} style={{ outline: "none" }}>
         <Box maw={1280} mx="auto">
-          <Outlet />
+          {/* Each page's code arrives when it is first opened; the frame stays while it loads. */}
+          <Suspense fallback={<LoadingRows label="Loading the page" />}>
+            <Outlet />
+          </Suspense>
         </Box>
       </AppShell.Main>
     </AppShell>
@@ -121,6 +116,18 @@ function MainMenu() {
           <MenuGroup label="Administration">
             <MenuItem to="/users" label="Users" icon={<IconUsers size={18} />} />
             <MenuItem to="/audit" label="Audit log" icon={<IconListDetails size={18} />} />
+          </MenuGroup>
+        )}
+        {isAdministrator && (
+          <MenuGroup label="Settings">
+            <MenuItem to="/settings/key-policy" label="Key policy" icon={<IconClockShield size={18} />} />
+            <MenuItem to="/settings/canaries" label="Canary keys" icon={<IconFeather size={18} />} />
+            <MenuItem to="/settings/webhooks" label="Webhooks" icon={<IconWebhook size={18} />} />
+            <MenuItem
+              to="/settings/service-tokens"
+              label="Service tokens"
+              icon={<IconPlugConnected size={18} />}
+            />
           </MenuGroup>
         )}
       </Stack>
@@ -161,71 +168,5 @@ function MenuItem({ to, label, icon }: { to: string; label: string; icon: ReactN
       variant="light"
       style={{ borderRadius: "var(--mantine-radius-md)" }}
     />
-  );
-}
-
-function UserMenu() {
-  const { user } = useSession();
-  const queryClient = useQueryClient();
-  const navigate = useNavigate();
-  const [isSigningOut, setSigningOut] = useState(false);
-
-  async function signOut() {
-    setSigningOut(true);
-    try {
-      await api.signOut();
-    } catch (error) {
-      // A session that has already ended is as good as signed out.
-      if (!(error instanceof Error && "code" in error && error.code === "not_signed_in")) {
-        reportError(error, "Could not sign out");
-        setSigningOut(false);
-        return;
-      }
-    }
-    forgetSession(queryClient);
-    await navigate("/sign-in", { replace: true });
-  }
-
-  return (
-    <Menu position="bottom-end" width={240} withinPortal>
-      <Menu.Target>
-        <UnstyledButton style={{ borderRadius: 8 }} p={4}>
-          <Group gap="xs" wrap="nowrap">
-            <Avatar radius="xl" size={34} color="indigo" aria-hidden>
-              {initialsOf(user.name)}
-            </Avatar>
-            {/* The button's name comes from its text: "Account menu for <name> <role>" (name only on phones). */}
-            <VisuallyHidden>Account menu for </VisuallyHidden>
-            <VisuallyHidden hiddenFrom="sm">{user.name}</VisuallyHidden>
-            <Box visibleFrom="sm">
-              <Text size="sm" fw={600} lh={1.2}>
-                {user.name}
-              </Text>
-              <Text size="xs" c="dimmed" lh={1.2}>
-                {roleLabels[user.role]}
-              </Text>
-            </Box>
-            <IconChevronDown size={16} aria-hidden />
-          </Group>
-        </UnstyledButton>
-      </Menu.Target>
-      <Menu.Dropdown>
-        <Menu.Label>
-          <VisuallyHidden>Signed in as </VisuallyHidden>
-          {user.email}
-        </Menu.Label>
-        <Menu.Item component={Link} to="/account" leftSection={<IconUserCircle size={16} />}>
-          Profile
-        </Menu.Item>
-        <Menu.Divider />
-        <Menu.Item
-          leftSection={<IconLogout size={16} />}
-          onClick={() => void signOut()}
-          disabled={isSigningOut}
-        >
-          Sign out
-        </Menu.Item>
-      </Menu.Dropdown>
-    </Menu>
   );
 }

@@ -1,50 +1,27 @@
-import { Badge, Table, Text } from "@mantine/core";
+import { Badge, Group, Paper, Stack, Table, Text } from "@mantine/core";
 import type { AuditEvent, Section, User } from "../api";
+import { useIsPhone } from "../layout";
 import { AuditDetails } from "./audit-details";
+import { actionColors, auditActionLabels, targetTypeLabels } from "./audit-labels";
 import { RelativeTime } from "./relative-time";
 import { TableFrame } from "./table-frame";
-
-/** Every action in docs/console-api.md, in human wording. */
-export const auditActionLabels: Record<string, string> = {
-  "account.created": "Account created",
-  "user.created": "User added",
-  "user.deactivated": "User deactivated",
-  "user.api_access_granted": "API access granted",
-  "user.api_access_removed": "API access removed",
-  "user.signed_in": "Signed in",
-  "user.sign_in_failed": "Sign-in failed",
-  "api_key.created": "API key generated",
-  "api_key.updated": "API key edited",
-  "api_key.revoked": "API key revoked",
-};
-
-const actionColors: Record<string, string> = {
-  "api_key.revoked": "red",
-  "user.deactivated": "red",
-  "user.api_access_removed": "orange",
-  "user.sign_in_failed": "orange",
-  "api_key.created": "green",
-  "user.api_access_granted": "green",
-  "user.created": "green",
-  "account.created": "green",
-};
-
-const targetTypeLabels: Record<string, string> = { api_key: "API key", user: "User", account: "Account" };
 
 /** What a target id stands for: a key's name and hint, a user's name and email. */
 export type TargetNames = Map<string, { name: string; detail: string }>;
 
-export function AuditTable({
-  events,
-  people,
-  targets,
-  sections,
-}: {
+interface AuditTableProps {
   events: AuditEvent[];
   people: Map<string, User>;
   targets: TargetNames;
   sections: Section[];
-}) {
+}
+
+/** The audit log: a table on wide screens, one card per event on phones. */
+export function AuditTable(props: AuditTableProps) {
+  return useIsPhone() ? <AuditCards {...props} /> : <AuditRows {...props} />;
+}
+
+function AuditRows({ events, people, targets, sections }: AuditTableProps) {
   return (
     <TableFrame label="Audit events" minWidth={900}>
       <Table verticalSpacing="sm" horizontalSpacing="md">
@@ -74,51 +51,107 @@ export function AuditTable({
   );
 }
 
-function AuditRow({
-  event,
-  actor,
-  target,
-  sections,
-}: {
+interface EventView {
   event: AuditEvent;
   actor: User | undefined;
   target: { name: string; detail: string } | undefined;
-  sections: Section[];
-}) {
-  const targetType = targetTypeLabels[event.target.type] ?? event.target.type;
+}
+
+function AuditRow({ event, actor, target, sections }: EventView & { sections: Section[] }) {
   return (
     <Table.Tr>
       <Table.Td>
         <RelativeTime value={event.createdAt} />
       </Table.Td>
-      <Table.Td>
-        {/* A failed sign-in has no signed-in actor: its label is the email that was tried. */}
-        <Text size="sm">{actor?.name ?? event.actor.label}</Text>
-        {actor && (
-          <Text size="xs" c="dimmed">
-            {event.actor.label}
-          </Text>
-        )}
+      <Table.Td miw={140}>
+        <Actor event={event} actor={actor} />
       </Table.Td>
       <Table.Td>
-        <Badge variant="dot" color={actionColors[event.action] ?? "indigo"}>
-          {auditActionLabels[event.action] ?? event.action}
-        </Badge>
+        <Action event={event} />
+      </Table.Td>
+      <Table.Td miw={160}>
+        <Target event={event} target={target} isClamped />
       </Table.Td>
       <Table.Td>
-        <Text size="sm">{target?.name ?? targetType}</Text>
-        <Text size="xs" c="dimmed" className={target ? undefined : "mono"}>
-          {target ? [targetType, target.detail].filter(Boolean).join(" · ") : event.target.id}
-        </Text>
-      </Table.Td>
-      <Table.Td>
-        <Text size="sm" className="mono">
+        <Text size="sm" className="mono" style={{ whiteSpace: "nowrap" }}>
           {event.ip ?? "—"}
         </Text>
       </Table.Td>
       <Table.Td miw={220}>
-        <AuditDetails details={event.details} sections={sections} />
+        <div className="user-text">
+          <AuditDetails details={event.details} sections={sections} />
+        </div>
       </Table.Td>
     </Table.Tr>
+  );
+}
+
+function AuditCards({ events, people, targets, sections }: AuditTableProps) {
+  return (
+    <Stack gap="sm" component="ul" p={0} m={0} style={{ listStyle: "none" }} aria-label="Audit events">
+      {events.map((event) => (
+        <Paper component="li" withBorder radius="lg" p="md" key={event.id} className="user-text">
+          <Group justify="space-between" align="flex-start" wrap="nowrap" gap="xs">
+            <Action event={event} />
+            <RelativeTime value={event.createdAt} size="xs" c="dimmed" />
+          </Group>
+          <Stack gap="xs" mt="sm">
+            <Actor event={event} actor={event.actor.id ? people.get(event.actor.id) : undefined} />
+            <Target event={event} target={targets.get(event.target.id)} />
+            {event.ip && (
+              <Text size="xs" c="dimmed">
+                From <span className="mono">{event.ip}</span>
+              </Text>
+            )}
+            <AuditDetails details={event.details} sections={sections} />
+          </Stack>
+        </Paper>
+      ))}
+    </Stack>
+  );
+}
+
+function Actor({ event, actor }: Omit<EventView, "target">) {
+  return (
+    <div className="user-text">
+      {/* A failed sign-in has no signed-in actor: its label is the email that was tried. */}
+      <Text size="sm">{actor?.name ?? event.actor.label}</Text>
+      {actor && (
+        <Text size="xs" c="dimmed">
+          {event.actor.label}
+        </Text>
+      )}
+    </div>
+  );
+}
+
+function Action({ event }: { event: AuditEvent }) {
+  return (
+    <Badge variant="dot" color={actionColors[event.action] ?? "indigo"}>
+      {auditActionLabels[event.action] ?? event.action}
+    </Badge>
+  );
+}
+
+function Target({ event, target, isClamped = false }: Omit<EventView, "actor"> & { isClamped?: boolean }) {
+  const targetType = targetTypeLabels[event.target.type] ?? event.target.type;
+  const name = target?.name ?? targetType;
+  const detail = target ? [targetType, target.detail].filter(Boolean).join(" · ") : event.target.id;
+  // In the table a long target is cut to two lines so IP and Details stay in view; hovering shows it in
+  // full. A phone has no hover: its cards show the whole target.
+  return (
+    <div className="user-text" title={isClamped ? `${name}\n${detail}` : undefined}>
+      <Text size="sm" lineClamp={isClamped ? 2 : undefined}>
+        {name}
+      </Text>
+      <Text
+        size="xs"
+        c="dimmed"
+        className={target ? undefined : "mono"}
+        lineClamp={isClamped ? 1 : undefined}
+      >
+        {detail}
+      </Text>
+    </div>
   );
 }

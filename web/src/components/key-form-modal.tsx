@@ -1,22 +1,14 @@
-import { Alert, Button, Group, Modal, Stack, Text, TextInput } from "@mantine/core";
-import { IconInfoCircle } from "@tabler/icons-react";
-import { type FormEvent, useState } from "react";
-import type { ApiKey, KeyInput } from "../api";
-import {
-  draftFromPermissions,
-  hasAnySection,
-  type PermissionDraft,
-  permissionsFromDraft,
-} from "../permissions";
-import { useSections } from "../queries";
-import { LoadingRows } from "./loading-rows";
-import { PermissionsField } from "./permissions-field";
+import { Button, Group, Modal, Stack, Text } from "@mantine/core";
+import { useState } from "react";
+import type { KeyDetail, KeyHygieneInput } from "../pages/keys/key-api";
+import { KeyForm } from "./key-form";
 
-export type KeyFormTarget = { mode: "create" } | { mode: "edit"; key: ApiKey };
+export type KeyFormTarget = { mode: "create" } | { mode: "edit"; key: KeyDetail };
 
-const nameMaxLength = 100;
-
-/** Generate or edit a key: a Name and its Permissions. */
+/**
+ * Generate or edit a key. Closing a form that has changes any way but Cancel (Esc, the close button, a
+ * click outside) first asks whether to discard them.
+ */
 export function KeyFormModal({
   target,
   isSubmitting,
@@ -25,109 +17,68 @@ export function KeyFormModal({
 }: {
   target: KeyFormTarget | null;
   isSubmitting: boolean;
-  onSubmit: (input: KeyInput) => void;
+  onSubmit: (input: KeyHygieneInput) => void;
   onClose: () => void;
 }) {
+  const [hasChanges, setHasChanges] = useState(false);
+  const [isConfirmingDiscard, setConfirmingDiscard] = useState(false);
   const isEdit = target?.mode === "edit";
-  return (
-    <Modal
-      opened={target !== null}
-      onClose={() => !isSubmitting && onClose()}
-      title={isEdit ? "Edit API Key" : "Generate API Key"}
-      size="lg"
-    >
-      {target && (
-        <KeyForm
-          key={target.mode === "edit" ? target.key.id : "new"}
-          target={target}
-          isSubmitting={isSubmitting}
-          onSubmit={onSubmit}
-          onCancel={onClose}
-        />
-      )}
-    </Modal>
-  );
-}
 
-function KeyForm({
-  target,
-  isSubmitting,
-  onSubmit,
-  onCancel,
-}: {
-  target: KeyFormTarget;
-  isSubmitting: boolean;
-  onSubmit: (input: KeyInput) => void;
-  onCancel: () => void;
-}) {
-  const existing = target.mode === "edit" ? target.key : undefined;
-  const sections = useSections();
-  const [name, setName] = useState(existing?.name ?? "");
-  const [draft, setDraft] = useState<PermissionDraft>(() => draftFromPermissions(existing?.permissions));
-  const [wasSubmitted, setSubmitted] = useState(false);
+  function requestClose() {
+    if (isSubmitting) return;
+    if (hasChanges) setConfirmingDiscard(true);
+    else onClose();
+  }
 
-  const nameError = !name.trim()
-    ? "Give the key a name so you can tell what it is for."
-    : name.trim().length > nameMaxLength
-      ? `Keep the name under ${nameMaxLength} characters.`
-      : null;
-  const permissionsError =
-    draft.mode === "specific" && !hasAnySection(draft)
-      ? "Choose at least one section, or choose All permissions."
-      : null;
-
-  function submit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    setSubmitted(true);
-    if (nameError || permissionsError) return;
-    onSubmit({ name: name.trim(), permissions: permissionsFromDraft(draft) });
+  function discard() {
+    setConfirmingDiscard(false);
+    onClose();
   }
 
   return (
-    <form onSubmit={submit} noValidate>
-      <Stack gap="md">
-        <TextInput
-          label="Name"
-          description="A descriptive name that says what the key is for."
-          placeholder="Internal Reporting Dashboard"
-          required
-          maxLength={nameMaxLength + 20}
-          value={name}
-          onChange={(event) => setName(event.currentTarget.value)}
-          error={wasSubmitted ? nameError : null}
-          data-autofocus
-        />
-        {sections.isPending ? (
-          <LoadingRows label="Loading sections" rows={4} height={40} />
-        ) : sections.isError ? (
-          <Alert color="red" title="Sections could not be loaded">
-            {sections.error.message}
-          </Alert>
-        ) : (
-          <PermissionsField
-            value={draft}
-            onChange={setDraft}
-            sections={sections.data.items}
-            error={wasSubmitted ? permissionsError : null}
+    <Modal.Stack>
+      <Modal
+        stackId="key-form"
+        opened={target !== null}
+        onClose={requestClose}
+        title={isEdit ? "Edit API Key" : "Generate API Key"}
+        size="lg"
+      >
+        {target && (
+          <KeyForm
+            key={target.mode === "edit" ? target.key.id : "new"}
+            target={target}
+            isSubmitting={isSubmitting}
+            onSubmit={onSubmit}
+            onCancel={onClose}
+            onChangesChange={setHasChanges}
           />
         )}
-        {existing && (
-          <Group gap="xs" wrap="nowrap" align="flex-start">
-            <IconInfoCircle size={18} aria-hidden style={{ flexShrink: 0 }} />
-            <Text size="sm" c="dimmed">
-              Changes apply to the very next request made with this key. The key itself stays the same.
-            </Text>
+      </Modal>
+
+      <Modal
+        stackId="key-form-discard"
+        opened={isConfirmingDiscard}
+        onClose={() => setConfirmingDiscard(false)}
+        title={isEdit ? "Discard your changes?" : "Discard this key?"}
+        size="sm"
+      >
+        <Stack gap="md">
+          <Text>
+            {isEdit
+              ? "The key keeps its name, permissions, expiry, allowlist and rate limit as they were."
+              : "What you filled in will be lost; no key is generated."}
+          </Text>
+          <Group justify="flex-end" gap="sm">
+            <Button variant="default" onClick={() => setConfirmingDiscard(false)} data-autofocus>
+              Keep editing
+            </Button>
+            <Button color="red.9" onClick={discard}>
+              Discard
+            </Button>
           </Group>
-        )}
-        <Group justify="flex-end" gap="sm">
-          <Button variant="default" onClick={onCancel} disabled={isSubmitting}>
-            Cancel
-          </Button>
-          <Button type="submit" loading={isSubmitting} disabled={!sections.isSuccess}>
-            {existing ? "Update API Key" : "Generate API Key"}
-          </Button>
-        </Group>
-      </Stack>
-    </form>
+        </Stack>
+      </Modal>
+    </Modal.Stack>
   );
 }

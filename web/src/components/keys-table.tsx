@@ -1,28 +1,30 @@
-import { ActionIcon, Badge, Group, Menu, Paper, Stack, Table, Text, VisuallyHidden } from "@mantine/core";
-import { useMediaQuery } from "@mantine/hooks";
-import { IconBan, IconDots, IconPencil } from "@tabler/icons-react";
-import type { ApiKey } from "../api";
+import { Group, Paper, Stack, Table, Text, VisuallyHidden } from "@mantine/core";
+import { useIsPhone } from "../layout";
+import type { KeyDetail } from "../pages/keys/key-api";
+import { KeyStatusSummary } from "../pages/keys/key-status";
+import { KeyActions, KeyHint, KeyName, LastUsed, Owner } from "./key-parts";
 import { RelativeTime } from "./relative-time";
 import { TableFrame } from "./table-frame";
 
 interface KeysTableProps {
-  keys: ApiKey[];
+  keys: KeyDetail[];
   viewerId: string;
   isAdministrator: boolean;
-  onEdit: (key: ApiKey) => void;
-  onRevoke: (key: ApiKey) => void;
+  onEdit: (key: KeyDetail) => void;
+  onRoll: (key: KeyDetail) => void;
+  onRevoke: (key: KeyDetail) => void;
 }
 
 /** The keys on the Manage API Keys page: a table on wide screens, cards on phones. */
 export function KeysTable(props: KeysTableProps) {
-  const isPhone = useMediaQuery("(max-width: 47.99em)");
+  const isPhone = useIsPhone();
   return isPhone ? <KeyCards {...props} /> : <KeyRows {...props} />;
 }
 
-function KeyRows({ keys, viewerId, isAdministrator, onEdit, onRevoke }: KeysTableProps) {
+function KeyRows({ keys, viewerId, isAdministrator, onEdit, onRoll, onRevoke }: KeysTableProps) {
   return (
     <TableFrame label="API keys" minWidth={isAdministrator ? 980 : 820}>
-      <Table verticalSpacing="sm" horizontalSpacing="md" highlightOnHover>
+      <Table verticalSpacing="sm" horizontalSpacing="md">
         <Table.Thead>
           <Table.Tr>
             <Table.Th scope="col">Name</Table.Th>
@@ -32,7 +34,7 @@ function KeyRows({ keys, viewerId, isAdministrator, onEdit, onRevoke }: KeysTabl
             <Table.Th scope="col">Created</Table.Th>
             <Table.Th scope="col">Last used</Table.Th>
             <Table.Th scope="col">Status</Table.Th>
-            <Table.Th scope="col">
+            <Table.Th scope="col" className="sticky-actions">
               <VisuallyHidden>Actions</VisuallyHidden>
             </Table.Th>
           </Table.Tr>
@@ -40,19 +42,22 @@ function KeyRows({ keys, viewerId, isAdministrator, onEdit, onRevoke }: KeysTabl
         <Table.Tbody>
           {keys.map((key) => (
             <Table.Tr key={key.id}>
-              <Table.Td>
-                <Text fw={600} size="sm">
-                  {key.name}
-                </Text>
+              <Table.Td miw={160}>
+                <KeyName apiKey={key} />
               </Table.Td>
               <Table.Td>
                 <KeyHint apiKey={key} />
               </Table.Td>
               <Table.Td maw={280}>
-                <Text size="sm">{key.permissionsSummary}</Text>
+                <Text size="sm">{key.effectivePermissionsSummary}</Text>
+                {key.isLimitedByCeiling && (
+                  <Text size="xs" c="dimmed">
+                    Limited by the owner's ceiling (holds {key.permissionsSummary})
+                  </Text>
+                )}
               </Table.Td>
               {isAdministrator && (
-                <Table.Td>
+                <Table.Td miw={140}>
                   <Owner apiKey={key} viewerId={viewerId} />
                 </Table.Td>
               )}
@@ -62,11 +67,17 @@ function KeyRows({ keys, viewerId, isAdministrator, onEdit, onRevoke }: KeysTabl
               <Table.Td>
                 <LastUsed apiKey={key} />
               </Table.Td>
-              <Table.Td>
-                <KeyStatus apiKey={key} />
+              <Table.Td miw={170} maw={240}>
+                <KeyStatusSummary apiKey={key} />
               </Table.Td>
-              <Table.Td ta="right">
-                <KeyActions apiKey={key} canRevoke={isAdministrator} onEdit={onEdit} onRevoke={onRevoke} />
+              <Table.Td ta="right" className="sticky-actions">
+                <KeyActions
+                  apiKey={key}
+                  canRevoke={isAdministrator}
+                  onEdit={onEdit}
+                  onRoll={onRoll}
+                  onRevoke={onRevoke}
+                />
               </Table.Td>
             </Table.Tr>
           ))}
@@ -76,23 +87,29 @@ function KeyRows({ keys, viewerId, isAdministrator, onEdit, onRevoke }: KeysTabl
   );
 }
 
-function KeyCards({ keys, viewerId, isAdministrator, onEdit, onRevoke }: KeysTableProps) {
+function KeyCards({ keys, viewerId, isAdministrator, onEdit, onRoll, onRevoke }: KeysTableProps) {
   return (
     <Stack gap="sm" component="ul" p={0} m={0} style={{ listStyle: "none" }} aria-label="API keys">
       {keys.map((key) => (
         <Paper component="li" withBorder radius="lg" p="md" key={key.id}>
           <Group justify="space-between" wrap="nowrap" align="flex-start">
-            <Stack gap={2}>
-              <Text fw={600}>{key.name}</Text>
+            <Stack gap={2} miw={0} className="user-text">
+              <KeyName apiKey={key} />
               <KeyHint apiKey={key} />
             </Stack>
-            <KeyActions apiKey={key} canRevoke={isAdministrator} onEdit={onEdit} onRevoke={onRevoke} />
+            <KeyActions
+              apiKey={key}
+              canRevoke={isAdministrator}
+              onEdit={onEdit}
+              onRoll={onRoll}
+              onRevoke={onRevoke}
+            />
           </Group>
           <Text size="sm" mt="xs">
-            {key.permissionsSummary}
+            {key.effectivePermissionsSummary}
           </Text>
           {isAdministrator && (
-            <Group gap={6} mt="xs">
+            <Group gap={6} mt="xs" wrap="nowrap" align="flex-start">
               <Text size="sm" c="dimmed">
                 Owner:
               </Text>
@@ -109,106 +126,10 @@ function KeyCards({ keys, viewerId, isAdministrator, onEdit, onRevoke }: KeysTab
                 {key.lastUsedAt ? <RelativeTime value={key.lastUsedAt} size="xs" c="dimmed" /> : "never"}
               </Text>
             </Stack>
-            <KeyStatus apiKey={key} />
+            <KeyStatusSummary apiKey={key} />
           </Group>
         </Paper>
       ))}
     </Stack>
-  );
-}
-
-function KeyHint({ apiKey }: { apiKey: ApiKey }) {
-  return (
-    <Text size="sm" className="mono" style={{ whiteSpace: "nowrap" }} title="The last characters of the key">
-      {apiKey.hint}
-    </Text>
-  );
-}
-
-function Owner({ apiKey, viewerId }: { apiKey: ApiKey; viewerId: string }) {
-  return (
-    <div>
-      <Text size="sm">{apiKey.owner.id === viewerId ? `${apiKey.owner.name} (you)` : apiKey.owner.name}</Text>
-      <Text size="xs" c="dimmed">
-        {apiKey.owner.email}
-      </Text>
-    </div>
-  );
-}
-
-function LastUsed({ apiKey }: { apiKey: ApiKey }) {
-  if (!apiKey.lastUsedAt) {
-    return (
-      <Text size="sm" c="dimmed">
-        Never
-      </Text>
-    );
-  }
-  return (
-    <Stack gap={0}>
-      <RelativeTime value={apiKey.lastUsedAt} />
-      {apiKey.lastUsedIp && (
-        <Text size="xs" c="dimmed" className="mono">
-          {apiKey.lastUsedIp}
-        </Text>
-      )}
-    </Stack>
-  );
-}
-
-function KeyStatus({ apiKey }: { apiKey: ApiKey }) {
-  if (apiKey.status === "active") {
-    return (
-      <Badge variant="dot" color="green">
-        Active
-      </Badge>
-    );
-  }
-  return (
-    <Stack gap={2} align="flex-start">
-      <Badge variant="dot" color="red">
-        Revoked
-      </Badge>
-      {apiKey.revokedAt && (
-        <Text size="xs" c="dimmed" component="div">
-          {apiKey.revokedBy ? `by ${apiKey.revokedBy.name}, ` : ""}
-          <RelativeTime value={apiKey.revokedAt} size="xs" c="dimmed" />
-        </Text>
-      )}
-    </Stack>
-  );
-}
-
-/** Edit for everyone who sees the key; Revoke only for Administrators. Revoked keys have no actions. */
-function KeyActions({
-  apiKey,
-  canRevoke,
-  onEdit,
-  onRevoke,
-}: {
-  apiKey: ApiKey;
-  canRevoke: boolean;
-  onEdit: (key: ApiKey) => void;
-  onRevoke: (key: ApiKey) => void;
-}) {
-  if (apiKey.status !== "active") return null;
-  return (
-    <Menu position="bottom-end" withinPortal>
-      <Menu.Target>
-        <ActionIcon variant="subtle" color="gray" aria-label={`Actions for ${apiKey.name}`}>
-          <IconDots size={18} />
-        </ActionIcon>
-      </Menu.Target>
-      <Menu.Dropdown>
-        <Menu.Item leftSection={<IconPencil size={16} />} onClick={() => onEdit(apiKey)}>
-          Edit
-        </Menu.Item>
-        {canRevoke && (
-          <Menu.Item leftSection={<IconBan size={16} />} color="red.9" onClick={() => onRevoke(apiKey)}>
-            Revoke
-          </Menu.Item>
-        )}
-      </Menu.Dropdown>
-    </Menu>
   );
 }

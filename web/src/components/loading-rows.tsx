@@ -1,4 +1,4 @@
-import { Skeleton, Stack } from "@mantine/core";
+import { LoadingOverlay, Skeleton, Stack } from "@mantine/core";
 
 /** Placeholder rows while a list loads; announced once to screen readers by its label. */
 export function LoadingRows({
@@ -19,4 +19,9 @@ export function LoadingRows({
       ))}
     </Stack>
   );
+}
+
+/** Covers the page for the moment a dialog's code takes to arrive the first time it is opened. */
+export function FormLoading() {
+  return <LoadingOverlay visible pos="fixed" zIndex={300} loaderProps={{ "aria-label": "Loading" }} />;
 }

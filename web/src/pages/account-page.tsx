@@ -2,6 +2,8 @@ import { Anchor, Badge, Group, Paper, SimpleGrid, Stack, Text } from "@mantine/c
 import { useDocumentTitle } from "@mantine/hooks";
 import type { ReactNode } from "react";
 import { Link } from "react-router";
+import { ChangePasswordForm } from "../components/change-password-form";
+import { OwnSessions } from "../components/own-sessions";
 import { PageHeader } from "../components/page-header";
 import { RelativeTime } from "../components/relative-time";
 import { roleLabels } from "../format";
@@ -43,6 +45,10 @@ export function AccountPage() {
           </Field>
         </SimpleGrid>
       </Paper>
+      <Stack gap="xl" mt="xl">
+        <ChangePasswordForm />
+        <OwnSessions />
+      </Stack>
     </>
   );
 }

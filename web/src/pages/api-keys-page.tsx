@@ -1,19 +1,17 @@
-import { Alert, Button, Group, SegmentedControl, Text } from "@mantine/core";
+import { Alert, Button, Group } from "@mantine/core";
 import { useDocumentTitle } from "@mantine/hooks";
-import { IconAlertTriangle, IconKey, IconLock, IconPlus } from "@tabler/icons-react";
-import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { useState } from "react";
-import { type ApiKey, api, type CreatedKey, type KeyInput, type KeyStatusFilter } from "../api";
-import { ConfirmModal, useConfirmTarget } from "../components/confirm-modal";
-import { KeyFormModal, type KeyFormTarget } from "../components/key-form-modal";
-import { KeySecretModal } from "../components/key-secret-modal";
+import { IconClockExclamation, IconKey, IconLock, IconPlus } from "@tabler/icons-react";
+import { useInfiniteQuery } from "@tanstack/react-query";
 import { KeysTable } from "../components/keys-table";
 import { LoadingRows } from "../components/loading-rows";
 import { Notice } from "../components/notice";
 import { PageHeader } from "../components/page-header";
-import { notifySuccess, reportError } from "../errors";
-import { useKeys } from "../queries";
+import { pluralize } from "../format";
 import { useSession } from "../session";
+import { useKeyActions } from "./keys/key-actions";
+import { type KeyListQuery, keyApi } from "./keys/key-api";
+import { KeyFilters } from "./keys/key-filters";
+import { isDefaultView, useKeyListUrl } from "./keys/key-list-url";
 
 export function ApiKeysPage() {
   useDocumentTitle("Manage API Keys · Keyward");
@@ -31,75 +29,29 @@ export function ApiKeysPage() {
   return <ManageApiKeys />;
 }
 
-const statusOptions = [
-  { value: "active", label: "Active" },
-  { value: "revoked", label: "Revoked" },
-  { value: "all", label: "All" },
-];
+/** The keys matching the list's view, a page at a time ("Load more"). Never holds a secret. */
+function useKeyList(filter: KeyListQuery) {
+  return useInfiniteQuery({
+    queryKey: ["keys", "list", filter],
+    queryFn: ({ pageParam }) => keyApi.listKeys(filter, pageParam),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (page) => page.nextCursor ?? undefined,
+  });
+}
 
 function ManageApiKeys() {
   const { user } = useSession();
   const isAdministrator = user.role === "administrator";
-  const queryClient = useQueryClient();
-  const [status, setStatus] = useState<KeyStatusFilter>("active");
-  const [formTarget, setFormTarget] = useState<KeyFormTarget | null>(null);
-  const [isCreating, setCreating] = useState(false);
-  // The new key's secret lives here, in component state only, until its window closes.
-  const [created, setCreated] = useState<CreatedKey | null>(null);
-  const revoking = useConfirmTarget<ApiKey>();
-
-  const keys = useKeys(status);
-
-  function refreshAfterChange() {
-    void queryClient.invalidateQueries({ queryKey: ["keys"] });
-    void queryClient.invalidateQueries({ queryKey: ["users"] });
-    void queryClient.invalidateQueries({ queryKey: ["audit"] });
-  }
-
-  // Deliberately not a useMutation: the mutation cache would keep the response, and with it the secret.
-  async function createKey(input: KeyInput) {
-    setCreating(true);
-    try {
-      const result = await api.createKey(input);
-      setFormTarget(null);
-      setCreated(result);
-      if (status === "revoked") setStatus("active");
-      refreshAfterChange();
-    } catch (error) {
-      reportError(error, "Could not generate the API key");
-    } finally {
-      setCreating(false);
-    }
-  }
-
-  const update = useMutation({
-    mutationFn: ({ id, input }: { id: string; input: KeyInput }) => api.updateKey(id, input),
-    meta: { handlesErrors: true },
-    onSuccess: (key) => {
-      setFormTarget(null);
-      refreshAfterChange();
-      notifySuccess("API key updated", `“${key.name}” now has: ${key.permissionsSummary}.`);
+  const [filter, setFilter] = useKeyListUrl();
+  const keys = useKeyList(filter);
+  const actions = useKeyActions({
+    onCreated: () => {
+      if (filter.status === "revoked" || filter.status === "expired" || filter.status === "suspended")
+        setFilter({ status: "current" });
     },
-    onError: (error) => reportError(error, "Could not update the API key"),
   });
-
-  const revoke = useMutation({
-    mutationFn: (key: ApiKey) => api.revokeKey(key.id),
-    meta: { handlesErrors: true },
-    onSuccess: (key) => {
-      revoking.close();
-      refreshAfterChange();
-      notifySuccess("API key revoked", `“${key.name}” no longer works.`);
-    },
-    onError: (error) => reportError(error, "Could not revoke the API key"),
-  });
-
-  function submitForm(input: KeyInput) {
-    if (formTarget?.mode === "edit") update.mutate({ id: formTarget.key.id, input });
-    else void createKey(input);
-  }
-
   const items = keys.data?.pages.flatMap((page) => page.items) ?? [];
+  const expiringSoon = items.filter((key) => key.status === "expiring_soon");
 
   return (
     <>
@@ -112,16 +64,26 @@ function ManageApiKeys() {
         }
       />
       <Group justify="space-between" mb="md" gap="sm">
-        <Button leftSection={<IconPlus size={18} />} onClick={() => setFormTarget({ mode: "create" })}>
+        <Button leftSection={<IconPlus size={18} />} onClick={actions.generate}>
           API Key
         </Button>
-        <SegmentedControl
-          aria-label="Show keys"
-          value={status}
-          onChange={(value) => setStatus(value as KeyStatusFilter)}
-          data={statusOptions}
-        />
       </Group>
+      {expiringSoon.length > 0 && (
+        <Alert
+          color="orange"
+          variant="light"
+          mb="md"
+          icon={<IconClockExclamation size={18} />}
+          title={`${pluralize(expiringSoon.length, "key")} ${expiringSoon.length === 1 ? "expires" : "expire"} within 7 days`}
+        >
+          Roll {expiringSoon.length === 1 ? "it" : "them"} before then, or the integrations using{" "}
+          {expiringSoon.length === 1 ? "it" : "them"} stop working.{" "}
+          <Button variant="subtle" size="compact-sm" onClick={() => setFilter({ status: "expiring" })}>
+            Show expiring keys
+          </Button>
+        </Alert>
+      )}
+      <KeyFilters filter={filter} onChange={setFilter} isAdministrator={isAdministrator} />
 
       {keys.isPending ? (
         <LoadingRows label="Loading API keys" />
@@ -135,15 +97,20 @@ function ManageApiKeys() {
           </Group>
         </Notice>
       ) : items.length === 0 ? (
-        <EmptyKeys status={status} />
+        <EmptyKeys
+          filter={filter}
+          onShowAll={() => setFilter({ status: "all", q: "", ownerId: "" })}
+          onShowRevoked={() => setFilter({ status: "revoked" })}
+        />
       ) : (
         <>
           <KeysTable
             keys={items}
             viewerId={user.id}
             isAdministrator={isAdministrator}
-            onEdit={(key) => setFormTarget({ mode: "edit", key })}
-            onRevoke={revoking.open}
+            onEdit={actions.edit}
+            onRoll={actions.roll}
+            onRevoke={actions.revoke}
           />
           {keys.hasNextPage && (
             <Group justify="center" mt="md">
@@ -158,44 +125,56 @@ function ManageApiKeys() {
           )}
         </>
       )}
-
-      <KeyFormModal
-        target={formTarget}
-        isSubmitting={isCreating || update.isPending}
-        onSubmit={submitForm}
-        onClose={() => setFormTarget(null)}
-      />
-      <KeySecretModal created={created} onClose={() => setCreated(null)} />
-      <ConfirmModal
-        opened={revoking.isOpen}
-        title="Revoke API Key"
-        confirmLabel="Revoke API Key"
-        isDanger
-        isLoading={revoke.isPending}
-        onConfirm={() => revoking.target && revoke.mutate(revoking.target)}
-        onClose={revoking.close}
-      >
-        <Text>
-          Revoke <strong>{revoking.target?.name}</strong> (
-          <span className="mono">{revoking.target?.hint}</span>)?
-        </Text>
-        <Alert color="red" variant="light" icon={<IconAlertTriangle size={18} />} title="Heads Up!">
-          Revoking a key is a permanent action that cannot be undone. The key will be disabled immediately and
-          any integration using it will stop working.
-        </Alert>
-      </ConfirmModal>
+      {actions.dialogs}
     </>
   );
 }
 
-function EmptyKeys({ status }: { status: KeyStatusFilter }) {
-  if (status === "revoked") {
+function EmptyKeys({
+  filter,
+  onShowAll,
+  onShowRevoked,
+}: {
+  filter: KeyListQuery;
+  onShowAll: () => void;
+  onShowRevoked: () => void;
+}) {
+  // Asked only when the default view is empty: has this person had keys that were revoked?
+  const isDefault = isDefaultView(filter);
+  const all = useKeyList({ ...filter, status: "all", q: "", ownerId: "", limit: 1 });
+  const hasAny = (all.data?.pages[0]?.items.length ?? 0) > 0;
+  if (isDefault && all.isSuccess && hasAny) {
     return (
-      <Notice icon={<IconKey size={26} />} title="No revoked keys">
-        Keys that an Administrator revokes appear here, with who revoked them and when.
+      <Notice
+        icon={<IconKey size={26} />}
+        title="No active API keys"
+        action={
+          <Button variant="light" onClick={onShowRevoked}>
+            Show revoked keys
+          </Button>
+        }
+      >
+        Every key here has been revoked. Generate a new one with the <strong>API Key</strong> button when an
+        integration needs it.
       </Notice>
     );
   }
+  if (!isDefault) {
+    return (
+      <Notice
+        icon={<IconKey size={26} />}
+        title="No keys match this view"
+        action={
+          <Button variant="light" onClick={onShowAll}>
+            Show all keys
+          </Button>
+        }
+      >
+        Change the search or the filters above, or show every key.
+      </Notice>
+    );
+  }
+  if (all.isPending) return <LoadingRows label="Loading API keys" />;
   return (
     <Notice icon={<IconKey size={26} />} title="No API keys yet">
       API keys let your own software work with the Marketplace Platform: build custom integrations, pull

@@ -1,15 +1,30 @@
-import { Button, Group, Select } from "@mantine/core";
+import { Button, Group, Select, TextInput } from "@mantine/core";
 import { useDocumentTitle } from "@mantine/hooks";
 import { IconListDetails, IconShieldLock } from "@tabler/icons-react";
 import { useInfiniteQuery } from "@tanstack/react-query";
-import { useState } from "react";
-import { api } from "../api";
-import { AuditTable, auditActionLabels, type TargetNames } from "../components/audit-table";
+import { adminApi } from "../admin-api";
+import { auditActionLabels } from "../components/audit-labels";
+import { AuditTable, type TargetNames } from "../components/audit-table";
 import { LoadingRows } from "../components/loading-rows";
 import { Notice } from "../components/notice";
 import { PageHeader } from "../components/page-header";
 import { useKeys, useSections, useUsers } from "../queries";
 import { useSession } from "../session";
+import { useUrlState } from "../url-state";
+
+/** `?action=&actor=&from=&to=`: from and to are calendar days (YYYY-MM-DD, UTC), both included. */
+const auditViewDefaults = { action: "", actor: "", from: "", to: "" };
+
+const isDay = (value: string) => /^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(Date.parse(value));
+
+/** The API's bounds for a range of whole days: from the first day's start to the day after the last. */
+function rangeOf(from: string, to: string): { from?: string; to?: string } {
+  const dayAfter = (day: string) => new Date(Date.parse(day) + 86_400_000).toISOString();
+  return {
+    ...(isDay(from) ? { from: new Date(Date.parse(from)).toISOString() } : {}),
+    ...(isDay(to) ? { to: dayAfter(to) } : {}),
+  };
+}
 
 const actionOptions = Object.entries(auditActionLabels).map(([value, label]) => ({ value, label }));
 
@@ -31,15 +46,24 @@ export function AuditPage() {
 
 function AuditLog() {
   const { account } = useSession();
-  const [action, setAction] = useState<string | null>(null);
-  const [actorId, setActorId] = useState<string | null>(null);
+  const { values: view, update } = useUrlState(auditViewDefaults);
+  const action = view.action || null;
+  const actorId = view.actor || null;
+  const isBackwards = isDay(view.from) && isDay(view.to) && view.from > view.to;
+  const range = isBackwards ? {} : rangeOf(view.from, view.to);
+  const isFiltered = Boolean(action || actorId || view.from || view.to);
   const users = useUsers();
   const keys = useKeys("all");
   const sections = useSections();
   const events = useInfiniteQuery({
-    queryKey: ["audit", { action, actorId }],
+    queryKey: ["audit", { action, actorId, ...range }],
     queryFn: ({ pageParam }) =>
-      api.listAuditEvents({ action: action ?? undefined, actorId: actorId ?? undefined, cursor: pageParam }),
+      adminApi.listAuditEvents({
+        action: action ?? undefined,
+        actorId: actorId ?? undefined,
+        ...range,
+        cursor: pageParam,
+      }),
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (page) => page.nextCursor ?? undefined,
   });
@@ -62,7 +86,7 @@ function AuditLog() {
           placeholder="All actions"
           data={actionOptions}
           value={action}
-          onChange={setAction}
+          onChange={(value) => update({ action: value })}
           clearable
           w={{ base: "100%", xs: 240 }}
         />
@@ -71,19 +95,31 @@ function AuditLog() {
           placeholder="Anyone"
           data={actorOptions}
           value={actorId}
-          onChange={setActorId}
+          onChange={(value) => update({ actor: value })}
           clearable
           searchable
           nothingFoundMessage="No such user"
           w={{ base: "100%", xs: 240 }}
         />
-        {(action || actorId) && (
+        <TextInput
+          type="date"
+          label="From"
+          value={view.from}
+          onChange={(event) => update({ from: event.currentTarget.value })}
+          w={{ base: "100%", xs: 170 }}
+        />
+        <TextInput
+          type="date"
+          label="To"
+          value={view.to}
+          onChange={(event) => update({ to: event.currentTarget.value })}
+          error={isBackwards ? "Pick a day on or after From." : undefined}
+          w={{ base: "100%", xs: 170 }}
+        />
+        {isFiltered && (
           <Button
             variant="subtle"
-            onClick={() => {
-              setAction(null);
-              setActorId(null);
-            }}
+            onClick={() => update({ action: null, actor: null, from: null, to: null })}
           >
             Clear filters
           </Button>
@@ -97,7 +133,7 @@ function AuditLog() {
         </Notice>
       ) : items.length === 0 ? (
         <Notice icon={<IconListDetails size={26} />} title="No matching events">
-          Nothing has been recorded{action || actorId ? " for these filters" : " yet"}.
+          Nothing has been recorded{isFiltered ? " for these filters" : " yet"}.
         </Notice>
       ) : (
         <>

@@ -19,6 +19,7 @@ import { useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { Navigate, useLocation, useNavigate } from "react-router";
 import { ApiError, api } from "../api";
+import { preloadPage } from "../page-loaders";
 import { FullPageLoader, storeSession, useSessionQuery } from "../session";
 
 /** Where to go after signing in: the page the person asked for, if it is one of ours. */
@@ -52,6 +53,7 @@ export function SignInPage() {
     }
     setProblem(null);
     setSubmitting(true);
+    preloadPage(destination === "/" ? "/account/api-keys" : destination);
     try {
       const signedIn = await api.signIn(email.trim(), password);
       storeSession(queryClient, signedIn);
@@ -63,7 +65,7 @@ export function SignInPage() {
   }
 
   return (
-    <Center mih="100vh" p="md" bg="var(--mantine-color-gray-0)">
+    <Center mih="100vh" p="md" className="sign-in-backdrop">
       <Box w="100%" maw={420} component="main">
         <Stack align="center" gap="xs" mb="lg">
           <ThemeIcon size={48} radius="md" aria-hidden>

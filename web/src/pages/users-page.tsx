@@ -1,29 +1,26 @@
-import { ActionIcon, Badge, Button, Group, Menu, Table, Text, VisuallyHidden } from "@mantine/core";
+import { Button, Group, Pagination, Select, Text, TextInput } from "@mantine/core";
 import { useDocumentTitle } from "@mantine/hooks";
-import {
-  IconDots,
-  IconKey,
-  IconKeyOff,
-  IconPlus,
-  IconShieldLock,
-  IconUserOff,
-  IconUsers,
-} from "@tabler/icons-react";
-import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { useState } from "react";
-import { api, type User } from "../api";
+import { IconPlus, IconSearch, IconShieldLock, IconUsers } from "@tabler/icons-react";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { lazy, Suspense, useState } from "react";
+import { adminApi, type AdminUser as User } from "../admin-api";
+import { api } from "../api";
 import { useConfirmTarget } from "../components/confirm-modal";
-import { CreateUserModal } from "../components/create-user-modal";
-import { LoadingRows } from "../components/loading-rows";
+import { type AccessChange, GrantAccessModal } from "../components/grant-access-modal";
+import { FormLoading, LoadingRows } from "../components/loading-rows";
 import { Notice } from "../components/notice";
 import { PageHeader } from "../components/page-header";
-import { RelativeTime } from "../components/relative-time";
-import { TableFrame } from "../components/table-frame";
 import { type UserChange, UserChangeConfirmation } from "../components/user-change-confirmation";
+import { UsersTable } from "../components/users-table";
+import { type UsersView, usersViewDefaults, viewUsers } from "../components/users-view";
 import { notifySuccess, reportError } from "../errors";
-import { roleLabels } from "../format";
-import { useUsers } from "../queries";
+import { useHasBeenTrue } from "../lazy";
 import { useSession } from "../session";
+import { pageSizes, useUrlState } from "../url-state";
+
+const CreateUserModal = lazy(() =>
+  import("../components/create-user-modal").then((m) => ({ default: m.CreateUserModal })),
+);
 
 export function UsersPage() {
   useDocumentTitle("Users · Keyward");
@@ -47,9 +44,15 @@ function ManageUsers() {
   const { user: viewer } = useSession();
   const queryClient = useQueryClient();
   const [isAdding, setAdding] = useState(false);
+  const hasOpenedAdd = useHasBeenTrue(isAdding);
   const confirm = useConfirmTarget<PendingChange>();
   const pending = confirm.target;
-  const users = useUsers();
+  const users = useQuery({ queryKey: ["users"], queryFn: adminApi.listUsers });
+  const { values: view, update } = useUrlState(usersViewDefaults);
+  const [access, setAccess] = useState<{ change: AccessChange; userId: string; isOpen: boolean } | null>(
+    null,
+  );
+  const accessUser = users.data?.items.find((user) => user.id === access?.userId);
   // Keys may have been generated or revoked elsewhere since the list loaded: confirm with fresh counts.
   const pendingUser = users.data?.items.find((user) => user.id === pending?.userId);
   function confirmChange(kind: UserChange, user: User) {
@@ -58,12 +61,8 @@ function ManageUsers() {
   }
 
   const change = useMutation({
-    mutationFn: ({ kind, user }: { kind: "grant-access" | UserChange; user: User }) =>
-      kind === "grant-access"
-        ? api.grantApiAccess(user.id)
-        : kind === "remove-access"
-          ? api.removeApiAccess(user.id)
-          : api.deactivateUser(user.id),
+    mutationFn: ({ kind, user }: { kind: UserChange; user: User }) =>
+      kind === "remove-access" ? api.removeApiAccess(user.id) : api.deactivateUser(user.id),
     meta: { handlesErrors: true },
     onSuccess: (user, { kind }) => {
       confirm.close();
@@ -71,7 +70,6 @@ function ManageUsers() {
       void queryClient.invalidateQueries({ queryKey: ["keys"] });
       void queryClient.invalidateQueries({ queryKey: ["audit"] });
       const messages: Record<typeof kind, [string, string]> = {
-        "grant-access": ["API access granted", `${user.name} can now generate API keys.`],
         "remove-access": ["API access removed", `${user.name}'s API keys no longer work.`],
         deactivate: ["User deactivated", `${user.name} can no longer sign in.`],
       };
@@ -91,6 +89,7 @@ function ManageUsers() {
           Add user
         </Button>
       </Group>
+      <UsersFilters view={view} update={update} />
       {users.isPending ? (
         <LoadingRows label="Loading users" />
       ) : users.isError ? (
@@ -98,72 +97,30 @@ function ManageUsers() {
           {users.error.message}
         </Notice>
       ) : (
-        <TableFrame label="Users" minWidth={860}>
-          <Table verticalSpacing="sm" horizontalSpacing="md" highlightOnHover>
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th scope="col">Name</Table.Th>
-                <Table.Th scope="col">Role</Table.Th>
-                <Table.Th scope="col">API access</Table.Th>
-                <Table.Th scope="col">Active keys</Table.Th>
-                <Table.Th scope="col">Status</Table.Th>
-                <Table.Th scope="col">Added</Table.Th>
-                <Table.Th scope="col">
-                  <VisuallyHidden>Actions</VisuallyHidden>
-                </Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {users.data.items.map((user) => (
-                <Table.Tr key={user.id}>
-                  <Table.Td>
-                    <Text size="sm" fw={600}>
-                      {user.id === viewer.id ? `${user.name} (you)` : user.name}
-                    </Text>
-                    <Text size="xs" c="dimmed">
-                      {user.email}
-                    </Text>
-                  </Table.Td>
-                  <Table.Td>
-                    <Text size="sm">{roleLabels[user.role]}</Text>
-                  </Table.Td>
-                  <Table.Td>
-                    <ApiAccessBadge user={user} />
-                  </Table.Td>
-                  <Table.Td>
-                    <Text size="sm">{user.activeKeyCount}</Text>
-                  </Table.Td>
-                  <Table.Td>
-                    {user.isActive ? (
-                      <Badge variant="dot" color="green">
-                        Active
-                      </Badge>
-                    ) : (
-                      <Badge variant="dot" color="gray">
-                        Deactivated
-                      </Badge>
-                    )}
-                  </Table.Td>
-                  <Table.Td>
-                    <RelativeTime value={user.createdAt} />
-                  </Table.Td>
-                  <Table.Td ta="right">
-                    <UserActions
-                      user={user}
-                      isSelf={user.id === viewer.id}
-                      onGrant={() => change.mutate({ kind: "grant-access", user })}
-                      onRemove={() => confirmChange("remove-access", user)}
-                      onDeactivate={() => confirmChange("deactivate", user)}
-                    />
-                  </Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </TableFrame>
+        <UsersList
+          listed={viewUsers(users.data.items, view)}
+          viewerId={viewer.id}
+          pageSize={view.size}
+          onPage={(page) => update({ page: String(page) })}
+          onPageSize={(size) => update({ size })}
+          onGrant={(user) => setAccess({ change: "grant", userId: user.id, isOpen: true })}
+          onChangeCeiling={(user) => setAccess({ change: "ceiling", userId: user.id, isOpen: true })}
+          onRemove={(user) => confirmChange("remove-access", user)}
+          onDeactivate={(user) => confirmChange("deactivate", user)}
+        />
       )}
+      <GrantAccessModal
+        change={access?.change ?? "grant"}
+        user={accessUser}
+        opened={access?.isOpen ?? false}
+        onClose={() => setAccess((current) => current && { ...current, isOpen: false })}
+      />
 
-      <CreateUserModal opened={isAdding} onClose={() => setAdding(false)} />
+      {hasOpenedAdd && (
+        <Suspense fallback={<FormLoading />}>
+          <CreateUserModal opened={isAdding} onClose={() => setAdding(false)} />
+        </Suspense>
+      )}
       <UserChangeConfirmation
         change={pending?.kind}
         user={pendingUser}
@@ -177,65 +134,123 @@ function ManageUsers() {
   );
 }
 
-function ApiAccessBadge({ user }: { user: User }) {
-  if (user.role === "administrator") {
-    return (
-      <Badge variant="dot" color="indigo">
-        Always (Administrator)
-      </Badge>
-    );
-  }
-  return user.hasApiAccess ? (
-    <Badge variant="dot" color="green">
-      Granted
-    </Badge>
-  ) : (
-    <Badge variant="dot" color="gray">
-      No access
-    </Badge>
+type ViewUpdate = ReturnType<typeof useUrlState<keyof typeof usersViewDefaults>>["update"];
+
+function UsersFilters({ view, update }: { view: typeof usersViewDefaults; update: ViewUpdate }) {
+  // Two filters a row on a phone, so the list starts within the first screen.
+  const width = { base: "calc(50% - 6px)", xs: 190 };
+  return (
+    <Group mb="md" gap="sm" align="flex-end">
+      <TextInput
+        label="Search"
+        placeholder="Name or email"
+        leftSection={<IconSearch size={16} aria-hidden />}
+        value={view.q}
+        onChange={(event) => update({ q: event.currentTarget.value })}
+        w={{ base: "100%", xs: 240 }}
+      />
+      <Select
+        label="Role"
+        value={view.role}
+        onChange={(role) => update({ role })}
+        allowDeselect={false}
+        data={[
+          { value: "all", label: "All roles" },
+          { value: "administrator", label: "Administrators" },
+          { value: "marketplace_manager", label: "Marketplace Managers" },
+        ]}
+        w={width}
+      />
+      <Select
+        label="API access"
+        value={view.access}
+        onChange={(access) => update({ access })}
+        allowDeselect={false}
+        data={[
+          { value: "all", label: "Anyone" },
+          { value: "granted", label: "Has API access" },
+          { value: "none", label: "No API access" },
+          { value: "limited", label: "Limited by a ceiling" },
+        ]}
+        w={width}
+      />
+      <Select
+        label="Status"
+        value={view.status}
+        onChange={(status) => update({ status })}
+        allowDeselect={false}
+        data={[
+          { value: "active", label: "Active" },
+          { value: "deactivated", label: "Deactivated" },
+          { value: "all", label: "Active and deactivated" },
+        ]}
+        w={width}
+      />
+      <Select
+        label="Sort by"
+        value={view.sort}
+        onChange={(sort) => update({ sort })}
+        allowDeselect={false}
+        data={[
+          { value: "name", label: "Name" },
+          { value: "email", label: "Email" },
+          { value: "newest", label: "Newest first" },
+          { value: "oldest", label: "Oldest first" },
+          { value: "keys", label: "Most keys" },
+        ]}
+        w={width}
+      />
+    </Group>
   );
 }
 
-function UserActions({
-  user,
-  isSelf,
-  onGrant,
-  onRemove,
-  onDeactivate,
+function UsersList({
+  listed,
+  pageSize,
+  onPage,
+  onPageSize,
+  ...table
 }: {
-  user: User;
-  isSelf: boolean;
-  onGrant: () => void;
-  onRemove: () => void;
-  onDeactivate: () => void;
-}) {
-  const canChangeAccess = user.isActive && user.role === "marketplace_manager";
-  const canDeactivate = user.isActive && !isSelf;
-  if (!canChangeAccess && !canDeactivate) return null;
+  listed: UsersView;
+  pageSize: string;
+  onPage: (page: number) => void;
+  onPageSize: (size: string) => void;
+} & Omit<Parameters<typeof UsersTable>[0], "users">) {
+  if (listed.matching === 0) {
+    return (
+      <Notice icon={<IconUsers size={26} />} title="No matching users">
+        No user matches this search and these filters.
+      </Notice>
+    );
+  }
   return (
-    <Menu position="bottom-end" withinPortal>
-      <Menu.Target>
-        <ActionIcon variant="subtle" color="gray" aria-label={`Actions for ${user.name}`}>
-          <IconDots size={18} />
-        </ActionIcon>
-      </Menu.Target>
-      <Menu.Dropdown>
-        {canChangeAccess &&
-          (user.hasApiAccess ? (
-            <Menu.Item leftSection={<IconKeyOff size={16} />} onClick={onRemove}>
-              Remove API access
-            </Menu.Item>
-          ) : (
-            <Menu.Item leftSection={<IconKey size={16} />} onClick={onGrant}>
-              Grant API access
-            </Menu.Item>
-          ))}
-        {canDeactivate && (
-          <Menu.Item leftSection={<IconUserOff size={16} />} color="red.9" onClick={onDeactivate}>
-            Deactivate user
-          </Menu.Item>
-        )}
-      </Menu.Dropdown>
-    </Menu>
+    <>
+      <UsersTable users={listed.shown} {...table} />
+      <Group justify="space-between" mt="md" gap="sm">
+        <Text size="sm" c="dimmed" role="status">
+          {listed.matching === 1 ? "1 user" : `${listed.matching} users`}
+        </Text>
+        <Group gap="sm">
+          {listed.pageCount > 1 && (
+            <Pagination
+              total={listed.pageCount}
+              value={listed.page}
+              onChange={onPage}
+              size="sm"
+              getControlProps={(control) => ({ "aria-label": `${control} page` })}
+            />
+          )}
+          <Select
+            aria-label="Users per page"
+            value={pageSize}
+            onChange={(size) => size && onPageSize(size)}
+            allowDeselect={false}
+            data={pageSizes.map((size) => ({ value: size, label: `${size} per page` }))}
+            w={130}
+            size="xs"
+          />
+        </Group>
+      </Group>
+    </>
   );
 }
