@@ -59,6 +59,24 @@ describe("the audit log's filters and date range", () => {
     await page.getByText("No matching events").waitFor();
   });
 
+  it("keeps both days when From and To change before the page has re-rendered", async () => {
+    const { page } = desktop;
+    await page.goto("/audit");
+    await page.getByRole("row").filter({ hasText: "API key generated" }).first().waitFor();
+    // Both fields change in one task, as a fast typist or a slow laptop produces: the second change
+    // must start from the first one's query, not from the query the page last rendered with.
+    await page.evaluate(`(() => {
+      const setValue = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, "value").set;
+      for (const [label, value] of [["From", "${day(-1)}"], ["To", "${day(0)}"]]) {
+        const input = [...document.querySelectorAll("label")].find((l) => l.textContent.trim() === label).control;
+        setValue.call(input, value);
+        input.dispatchEvent(new Event("input", { bubbles: true }));
+      }
+    })()`);
+    await expect.poll(() => urlQuery(page)).toEqual({ from: day(-1), to: day(0) });
+    await expect.poll(() => page.getByLabel("From", { exact: true }).inputValue()).toBe(day(-1));
+  });
+
   it("keeps the action and actor filters in the URL, and clears them all at once", async () => {
     const { page } = desktop;
     await page.goto("/audit");

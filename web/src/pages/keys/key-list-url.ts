@@ -1,4 +1,4 @@
-import { useSearchParams } from "react-router";
+import { useUrlState } from "../../url-state";
 import type { KeyListQuery, KeyListStatus, KeySort } from "./key-api";
 
 export const listStatuses: { value: KeyListStatus; label: string }[] = [
@@ -26,7 +26,16 @@ export const pageSizes = [10, 25, 50, 100];
 
 const defaults: KeyListQuery = { status: "current", sort: "-created", q: "", ownerId: "", limit: 25 };
 
-function oneOf<T extends string>(value: string | null, options: { value: T }[], fallback: T): T {
+/** The keys list's view as it is spelled in the URL's query. */
+const urlDefaults = {
+  status: defaults.status,
+  sort: defaults.sort,
+  q: defaults.q,
+  owner: defaults.ownerId,
+  size: String(defaults.limit),
+};
+
+function known<T extends string>(value: string, options: { value: T }[], fallback: T): T {
   return options.find((option) => option.value === value)?.value ?? fallback;
 }
 
@@ -35,26 +44,25 @@ function oneOf<T extends string>(value: string | null, options: { value: T }[], 
  * shared link shows the same keys. Values the list doesn't know fall back to the defaults.
  */
 export function useKeyListUrl(): [KeyListQuery, (changes: Partial<KeyListQuery>) => void] {
-  const [params, setParams] = useSearchParams();
-  const size = Number(params.get("size"));
+  const { values, update } = useUrlState(urlDefaults);
+  const size = Number(values.size);
   const filter: KeyListQuery = {
-    status: oneOf(params.get("status"), listStatuses, defaults.status),
-    sort: oneOf(params.get("sort"), listSorts, defaults.sort),
-    q: (params.get("q") ?? "").slice(0, 100),
-    ownerId: params.get("owner") ?? "",
+    status: known(values.status, listStatuses, defaults.status),
+    sort: known(values.sort, listSorts, defaults.sort),
+    q: values.q.slice(0, 100),
+    ownerId: values.owner,
     limit: pageSizes.includes(size) ? size : defaults.limit,
   };
-  function update(changes: Partial<KeyListQuery>) {
-    const next = { ...filter, ...changes };
-    const search = new URLSearchParams();
-    if (next.q) search.set("q", next.q);
-    if (next.status !== defaults.status) search.set("status", next.status);
-    if (next.ownerId) search.set("owner", next.ownerId);
-    if (next.sort !== defaults.sort) search.set("sort", next.sort);
-    if (next.limit !== defaults.limit) search.set("size", String(next.limit));
-    setParams(search, { replace: true });
+  function change(changes: Partial<KeyListQuery>) {
+    update({
+      status: changes.status,
+      sort: changes.sort,
+      q: changes.q,
+      owner: changes.ownerId,
+      size: changes.limit === undefined ? undefined : String(changes.limit),
+    });
   }
-  return [filter, update];
+  return [filter, change];
 }
 
 export function isDefaultView(filter: KeyListQuery): boolean {
