@@ -24,9 +24,12 @@ export interface StartupFigures {
 /** 5: how long `keyward --help`, `keyward keys list` and `keyward serve` (to a 200 from /readyz) take. */
 export async function benchStartup(options: { samples: number }): Promise<StartupFigures> {
   // The compiled build is what production runs; make it if this checkout has none (or an old one).
-  execFileSync("npx", ["tsc", "-p", "tsconfig.build.json"], { cwd: root, stdio: "inherit" });
-  if (!existsSync(join(root, "dist/src/cli/main.js")))
-    throw new Error("npm run build emitted no dist/src/cli/main.js");
+  execFileSync(process.execPath, ["--import", "tsx", "scripts/build-server.ts"], {
+    cwd: root,
+    stdio: "inherit",
+  });
+  if (!existsSync(join(root, "dist/server/main.js")))
+    throw new Error("npm run build emitted no dist/server/main.js");
   const dir = mkdtempSync(join(tmpdir(), "keyward-bench-startup-"));
   try {
     const database = join(dir, "keyward.db");

@@ -1,14 +1,15 @@
 #!/usr/bin/env node
-// Runs the compiled JavaScript in dist/ (`npm run build`) when it is current, so production loads no
-// compiler and starts fast. In a checkout whose sources are newer than the build (or never built) it
+// Runs the bundled JavaScript in dist/server/ (`npm run build`) when it is current, so production loads
+// no compiler and starts fast. In a checkout whose sources are newer than the build (or never built) it
 // runs the TypeScript sources through tsx instead, so the CLI is always the code in this checkout.
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-// dist/ mirrors the repository (src/ and packages/verify/src/, which the gateway shares).
-const compiled = join(root, "dist/src/cli/main.js");
+// The bundle holds src/ and packages/verify/src/ (which the gateway shares).
+const compiled = join(root, "dist/server/main.js");
+const sources = ["src", "packages/verify/src"].map((path) => join(root, path));
 
 const entry = isBuildCurrent() ? compiled : await sourceEntry();
 const { main } = await import(pathToFileURL(entry).href);
@@ -17,10 +18,10 @@ process.exitCode = await main(process.argv);
 /** True when dist/ exists and no source file changed after it was built (a deployment may ship no src/). */
 function isBuildCurrent() {
   if (process.env.KEYWARD_RUN_SOURCES === "1" || !existsSync(compiled)) return false;
-  const source = join(root, "src");
-  if (!existsSync(source)) return true;
+  const present = sources.filter((source) => existsSync(source));
+  if (present.length === 0) return true;
   const builtAt = statSync(compiled).mtimeMs;
-  return newestChange(source) <= builtAt;
+  return present.every((source) => newestChange(source) <= builtAt);
 }
 
 function newestChange(directory) {

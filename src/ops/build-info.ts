@@ -1,15 +1,20 @@
 import { existsSync, readFileSync } from "node:fs";
-import { resolve } from "node:path";
+import { dirname, resolve } from "node:path";
 
 export interface BuildInfo {
   version: string;
   commit: string;
 }
 
-// src/ops from the sources, dist/src/ops from the build: the repository is where package.json is.
-const root = existsSync(resolve(import.meta.dirname, "../../package.json"))
-  ? resolve(import.meta.dirname, "../..")
-  : resolve(import.meta.dirname, "../../..");
+/** The installation: the nearest folder above this module (src/ops, or dist/server) with a package.json. */
+const root = findRoot(import.meta.dirname);
+
+function findRoot(from: string): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    if (existsSync(resolve(dir, "package.json"))) return dir;
+    if (dirname(dir) === dir) return from;
+  }
+}
 
 /**
  * The version from package.json; the commit as given (KEYWARD_BUILD_COMMIT, set when an image is
