@@ -1,5 +1,6 @@
-import { Redis } from "ioredis";
+import type { Redis } from "ioredis";
 import type { Lease } from "../keys/rate-limit/window-leases.js";
+import { loadOnUse } from "../shared/load-on-use.js";
 import {
   type CounterStore,
   CounterStoreUnavailableError,
@@ -46,7 +47,8 @@ export class RedisCounterStore implements CounterStore {
 
   constructor(options: RedisCounterStoreOptions) {
     this.options = options;
-    this.redis = new Redis(options.url, {
+    const { Redis: RedisClient } = loadOnUse("ioredis") as typeof import("ioredis");
+    this.redis = new RedisClient(options.url, {
       connectTimeout: options.timeoutMs,
       commandTimeout: options.timeoutMs,
       // Queued commands fail as soon as a connection attempt fails, instead of waiting for retries.

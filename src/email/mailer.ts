@@ -1,4 +1,5 @@
-import nodemailer from "nodemailer";
+import type nodemailer from "nodemailer";
+import { loadOnUse } from "../shared/load-on-use.js";
 
 export interface MailMessage {
   to: string;
@@ -14,7 +15,8 @@ export interface Mailer {
 
 /** A mailer for KEYWARD_SMTP_URL (smtp:// or smtps://, credentials in the URL) sending as `from`. */
 export function smtpMailer(options: { url: string; from: string }): Mailer {
-  const transport = nodemailer.createTransport(options.url);
+  const { createTransport } = loadOnUse("nodemailer") as typeof nodemailer;
+  const transport = createTransport(options.url);
   return {
     async send(message) {
       await transport.sendMail({

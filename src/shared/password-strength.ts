@@ -1,9 +1,6 @@
-import { createRequire } from "node:module";
 import type { ZxcvbnFactory } from "@zxcvbn-ts/core";
 
-// Required on first use, not imported: parsing the dictionaries costs ~200 ms at start-up that most CLI
-// commands and a server that nobody signs up to never need.
-const require = createRequire(import.meta.url);
+import { loadOnUse } from "./load-on-use.js";
 
 // zxcvbn's score 3 means "safely unguessable" (≥ 10^8 guesses). Below that: a password from its list of
 // ~49,000 common ones (@zxcvbn-ts/language-common, maintained upstream), or a simple pattern built from
@@ -25,8 +22,8 @@ export function isEasyToGuess(password: string): boolean {
 }
 
 function buildFactory(): ZxcvbnFactory {
-  const core = require("@zxcvbn-ts/core") as typeof import("@zxcvbn-ts/core");
-  const common = require("@zxcvbn-ts/language-common") as typeof import("@zxcvbn-ts/language-common");
+  const core = loadOnUse("@zxcvbn-ts/core") as typeof import("@zxcvbn-ts/core");
+  const common = loadOnUse("@zxcvbn-ts/language-common") as typeof import("@zxcvbn-ts/language-common");
   return new core.ZxcvbnFactory({
     dictionary: common.dictionary,
     graphs: common.adjacencyGraphs,

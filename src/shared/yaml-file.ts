@@ -1,10 +1,6 @@
-import { createRequire } from "node:module";
 import type { LineCounter, parseDocument } from "yaml";
 import type { z } from "zod";
-
-// Required when a file is parsed, not imported: most processes (every CLI command, a server without a
-// sections file) read no YAML and shouldn't pay for loading the parser.
-const require = createRequire(import.meta.url);
+import { loadOnUse } from "./load-on-use.js";
 
 /** A configuration file that failed validation; the message names the file, line and field. */
 export class ConfigFileError extends Error {
@@ -24,7 +20,7 @@ export function parseYamlWithSchema<S extends z.ZodType>(
   schema: S,
   extraCheck?: ExtraCheck<z.output<S>>,
 ): z.output<S> {
-  const yaml = require("yaml") as typeof import("yaml");
+  const yaml = loadOnUse("yaml") as typeof import("yaml");
   const lineCounter = new yaml.LineCounter();
   const document = yaml.parseDocument(text, { lineCounter, prettyErrors: false });
   const [syntax] = document.errors;

@@ -1,5 +1,6 @@
-import pg from "pg";
+import type pg from "pg";
 import type { VerificationCacheControl } from "../../keys/verification/key-cache.js";
+import { loadOnUse } from "../../shared/load-on-use.js";
 import type { NotificationTarget } from "../database.js";
 import type { Acknowledgements } from "./acknowledgements.js";
 import { ackChannelOf, type Change, formatAck, listenerName, parseChange } from "./protocol.js";
@@ -125,7 +126,8 @@ export class ChangeListener {
   private async connect(): Promise<void> {
     this.reconnectTimer = undefined;
     if (this.isClosed) return;
-    const client = new pg.Client(this.options.target.connection);
+    const { Client } = loadOnUse("pg") as typeof import("pg");
+    const client = new Client(this.options.target.connection);
     this.client = client;
     client.on("error", (error) => this.lose(client, error));
     client.on("end", () => this.lose(client, new Error("connection ended")));
