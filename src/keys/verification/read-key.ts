@@ -2,7 +2,7 @@ import type { KeyLookup } from "../../db/key-lookup.js";
 import { ownerAccessOf } from "../../users/user-view.js";
 import { compileAllowlist } from "../hygiene/ip-allowlist.js";
 import { effectivePermissions } from "../hygiene/permission-ceiling.js";
-import { deserializePermissions, deserializePermissionsOrNull } from "../permissions.js";
+import { deserializePermissions, deserializePermissionsOrNull, type Permissions } from "../permissions.js";
 import { rateLimitOf } from "../rate-limit/rate-limit.js";
 import type { CachedKey, KeyState } from "./key-cache.js";
 import { expiredRejection, rolledRejection } from "./rejections.js";
@@ -16,6 +16,10 @@ export type KeyReader = (hash: string) => Promise<CachedKey>;
  * cache entry: the end of its validity, its allowlist matcher and its effective permissions.
  */
 export function readKeyByHash(findKeyByHash: KeyLookup): KeyReader {
+  // Most cached keys share their account, many their owner and their permissions: each of those is
+  // held once, not once per cache entry (about 130 bytes an entry).
+  const ids = new Interner<string>();
+  const permissionSets = new Interner<Permissions>();
   return async (hash) => {
     const row = await findKeyByHash(hash);
     const entry: CachedKey = unknownEntry();
@@ -34,15 +38,21 @@ export function readKeyByHash(findKeyByHash: KeyLookup): KeyReader {
       return entry;
     }
     const isPrevious = row.key_hash !== hash;
-    const ceiling =
-      row.role === "administrator" ? null : deserializePermissionsOrNull(row.permission_ceiling);
+    const ceiling = row.role === "administrator" ? null : row.permission_ceiling;
     entry.state = stateOf(row);
     entry.key = {
       id: row.id,
-      accountId: row.account_id,
-      ownerUserId: row.owner_user_id,
+      accountId: ids.get(row.account_id, same),
+      ownerUserId: ids.get(row.owner_user_id, same),
       name: row.name,
-      permissions: effectivePermissions(deserializePermissions(row.permissions), ceiling),
+      permissions: permissionSets.get(`${row.permissions}\n${ceiling}`, () =>
+        Object.freeze(
+          effectivePermissions(
+            deserializePermissions(row.permissions),
+            deserializePermissionsOrNull(ceiling),
+          ),
+        ),
+      ),
       expiresAt: row.expires_at,
       previousSecretValidUntil: isPrevious ? row.previous_key_valid_until : null,
       isIpRestricted: row.allowed_ips !== null,
@@ -62,6 +72,31 @@ export function readKeyByHash(findKeyByHash: KeyLookup): KeyReader {
       row.allowed_ips === null ? null : compileAllowlist(JSON.parse(row.allowed_ips) as string[]);
     return entry;
   };
+}
+
+const same = (text: string) => text;
+
+/**
+ * One shared value per text, for values many cache entries hold. Bounded: when full it starts over,
+ * so it never holds more than `maxSize` values whatever the number of accounts, owners and sets.
+ */
+class Interner<T> {
+  private readonly values = new Map<string, T>();
+  private readonly maxSize: number;
+
+  constructor(maxSize = 10_000) {
+    this.maxSize = maxSize;
+  }
+
+  get(text: string, make: (text: string) => T): T {
+    let value = this.values.get(text);
+    if (value === undefined) {
+      if (this.values.size >= this.maxSize) this.values.clear();
+      value = make(text);
+      this.values.set(text, value);
+    }
+    return value;
+  }
 }
 
 export function unknownEntry(): CachedKey {
