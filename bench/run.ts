@@ -6,6 +6,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { resolve } from "node:path";
 import { createPostgresSchema } from "../test/support/postgres-schema.js";
+import { cacheMemoryPerEntry } from "./cache-memory.js";
 import { benchLimit } from "./limit.js";
 import { describeMachine, loadAverage } from "./machine.js";
 import { allCpus, pinningPlan, pinProcess } from "./pinning.js";
@@ -14,6 +15,7 @@ import { type BenchResults, renderReport } from "./report.js";
 import { benchScale } from "./scale.js";
 import { readSettings } from "./settings.js";
 import { benchStartup } from "./startup.js";
+import { benchWrites } from "./writes.js";
 
 const settings = readSettings();
 const started = performance.now();
@@ -27,6 +29,7 @@ const results: BenchResults = {
   loadAverages: [loadAverage()],
   limit: [],
   scale: [],
+  writes: [],
 };
 const note = (message: string) => process.stderr.write(`bench: ${message}\n`);
 const directory = resolve(import.meta.dirname, "results");
@@ -74,6 +77,9 @@ if (settings.sections.includes("propagation") && settings.backends.includes("pos
   save();
 }
 if (settings.sections.includes("scale")) {
+  const [small = 10_000, large = 100_000] = settings.cacheSizes;
+  results.cacheMemory = cacheMemoryPerEntry(small, large);
+  note(`4. cache memory: ${results.cacheMemory.heapBytesPerEntry.toFixed(0)} heap bytes per entry`);
   for (const backend of settings.backends) {
     note(`4. scale on ${backend}: seeding ${settings.keys} keys`);
     const { scaleSeconds, fillSeconds } = settings;
@@ -94,6 +100,24 @@ if (settings.sections.includes("startup")) {
   }
   results.loadAverages.push(loadAverage());
   save();
+}
+if (settings.sections.includes("writes")) {
+  for (const backend of settings.backends) {
+    note(
+      `6. writes on ${backend}: ${settings.writeKeys} keys, each used once per ${settings.writePeriodSeconds} s`,
+    );
+    const figures = await benchWrites({
+      backend,
+      postgresUrl: settings.postgresUrl,
+      keys: settings.writeKeys,
+      periodSeconds: settings.writePeriodSeconds,
+      pairs: settings.writePairs,
+    });
+    results.writes.push(figures);
+    note(`   added ${(figures.addedCoreShare * 100).toFixed(2)} % of a core`);
+    results.loadAverages.push(loadAverage());
+    save();
+  }
 }
 
 save();

@@ -16,6 +16,10 @@ export interface BenchSettings {
   pages: number;
   /** Runs of each CLI command for the start-up figures. */
   startupSamples: number;
+  /** Section 6: distinct keys, each used once per `writePeriodSeconds`, in `writePairs` A/B pairs. */
+  writeKeys: number;
+  writePeriodSeconds: number;
+  writePairs: number;
 }
 
 export function readSettings(env: NodeJS.ProcessEnv = process.env): BenchSettings {
@@ -35,7 +39,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): BenchSetting
       throw new Error(`BENCH_BACKENDS: unknown "${backend}"`);
   }
   return {
-    sections: list("BENCH_SECTIONS", "limit,propagation,scale,startup"),
+    sections: list("BENCH_SECTIONS", "limit,propagation,scale,startup,writes"),
     backends: backends as BenchSettings["backends"],
     postgresUrl: env.BENCH_POSTGRES ?? env.KEYWARD_TEST_POSTGRES ?? "postgres://postgres@127.0.0.1:5432/test",
     keys: number("BENCH_KEYS", 1_000_000),
@@ -49,5 +53,8 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): BenchSetting
     fillSeconds: number("BENCH_FILL_SECONDS", 90),
     pages: number("BENCH_PAGES", 400),
     startupSamples: number("BENCH_STARTUP_SAMPLES", 10),
+    writeKeys: number("BENCH_WRITE_KEYS", 10_000),
+    writePeriodSeconds: number("BENCH_WRITE_PERIOD_SECONDS", 60),
+    writePairs: number("BENCH_WRITE_PAIRS", 2),
   };
 }
