@@ -59,10 +59,13 @@ export async function listKeys(db: Db, options: ListKeysOptions): Promise<Page<A
   const sort = options.sort ?? "-created";
   const isDescending = sort.startsWith("-");
   const expression = sortExpression(sort);
-  let query = selectVisibleKeys(db, options.actor)
-    .orderBy(expression, isDescending ? "desc" : "asc")
-    .orderBy("k.id", isDescending ? "desc" : "asc")
-    .limit(limit + 1);
+  const direction = isDescending ? "desc" : "asc";
+  // By creation: ids are time-ordered (ULIDs, monotonic), so the id alone is the order, and the
+  // account's (account_id, id) index serves it; ordering by created_at sorted every key of the account.
+  const byId = expression === undefined;
+  let query = selectVisibleKeys(db, options.actor).limit(limit + 1);
+  if (expression !== undefined) query = query.orderBy(expression, direction);
+  query = query.orderBy("k.id", direction);
   query = filterByStatus(query, options.status ?? "current", now);
   // Canaries are listed apart (src/leaks/canaries.ts): they are traps, not keys anyone uses.
   query = query.where("k.is_canary", "=", 0);
@@ -77,7 +80,7 @@ export async function listKeys(db: Db, options: ListKeysOptions): Promise<Page<A
   if (after !== undefined) {
     // The cursor holds only the last key's id; its sort value is read back, so any name fits a cursor.
     const cursorRow = await selectVisibleKeys(db, options.actor)
-      .select(expression.as("sort_value"))
+      .select((expression ?? sql<string>`k.id`).as("sort_value"))
       .where("k.id", "=", after)
       .executeTakeFirst();
     if (!cursorRow)
@@ -87,9 +90,14 @@ export async function listKeys(db: Db, options: ListKeysOptions): Promise<Page<A
       );
     const value = cursorRow.sort_value;
     const beyond = isDescending ? "<" : ">";
-    query = query.where((eb) =>
-      eb.or([eb(expression, beyond, value), eb.and([eb(expression, "=", value), eb("k.id", beyond, after)])]),
-    );
+    query = byId
+      ? query.where("k.id", beyond, after)
+      : query.where((eb) =>
+          eb.or([
+            eb(expression, beyond, value),
+            eb.and([eb(expression, "=", value), eb("k.id", beyond, after)]),
+          ]),
+        );
   }
   // The same instant as the filter; passing toKeyView itself would hand it map's index as `now`.
   return toPage(
@@ -100,8 +108,8 @@ export async function listKeys(db: Db, options: ListKeysOptions): Promise<Page<A
   );
 }
 
-/** What a sort orders by, with the nulls placed where a person expects them. */
-function sortExpression(sort: KeySort): RawBuilder<string> {
+/** What a sort orders by before the id, with the nulls placed where a person expects them; creation: nothing. */
+function sortExpression(sort: KeySort): RawBuilder<string> | undefined {
   switch (sort.replace(/^-/, "")) {
     case "name":
       return sql<string>`lower(k.name)`;
@@ -110,7 +118,7 @@ function sortExpression(sort: KeySort): RawBuilder<string> {
     case "expires":
       return sql<string>`coalesce(k.expires_at, '9999')`;
     default:
-      return sql<string>`k.created_at`;
+      return undefined;
   }
 }
 
