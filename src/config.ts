@@ -1,5 +1,5 @@
 import { isIP } from "node:net";
-import { z } from "zod";
+import * as z from "zod";
 import type { SectionDefinition } from "./marketplace/sections.js";
 import { loadSectionsFile, SectionsFileError } from "./sections/sections-file.js";
 

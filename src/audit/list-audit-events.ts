@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import type { Db } from "../db/database.js";
 import { AppError, invalidField } from "../errors.js";
 import { decodeCursor, type Page, resolveLimit, toPage } from "../shared/pagination.js";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { idTextSchema } from "../shared/validation.js";
 
 // Schemas both APIs share: the one error shape, its statuses for OpenAPI, and id path parameters.

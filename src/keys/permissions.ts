@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { invalidField } from "../errors.js";
 import { type Access, findSection, type SectionId, sectionIds, sections } from "../marketplace/sections.js";
 

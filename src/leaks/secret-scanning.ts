@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import type { Context } from "../context.js";
 import { hashKey, isWellFormedKey, keyPrefix } from "../keys/key-format.js";
 import { handleLeakedKey } from "./handle-leaked-key.js";

@@ -1,5 +1,5 @@
 import { type SelectQueryBuilder, sql } from "kysely";
-import { z } from "zod";
+import * as z from "zod";
 import type { Schema } from "../db/schema.js";
 import { invalidField } from "../errors.js";
 import { decodeCursor } from "../shared/pagination.js";

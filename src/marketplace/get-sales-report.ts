@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import type { Db } from "../db/database.js";
 import { invalidField } from "../errors.js";
 import { addDays, countDays, parseDay, startOf, toDay } from "./dates.js";

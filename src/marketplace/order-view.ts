@@ -1,5 +1,5 @@
 import type { Selectable } from "kysely";
-import { z } from "zod";
+import * as z from "zod";
 import type { Db } from "../db/database.js";
 import { timestampSchema } from "../shared/schemas.js";
 import type { OrderItemsTable, OrdersTable } from "./tables.js";

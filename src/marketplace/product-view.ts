@@ -1,5 +1,5 @@
 import type { Selectable } from "kysely";
-import { z } from "zod";
+import * as z from "zod";
 import { timestampSchema } from "../shared/schemas.js";
 import type { ProductsTable } from "./tables.js";
 

@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { z } from "zod";
+import * as z from "zod";
 import type { SectionDefinition } from "../marketplace/sections.js";
 import { ConfigFileError, parseYamlWithSchema } from "../shared/yaml-file.js";
 

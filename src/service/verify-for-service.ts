@@ -1,5 +1,5 @@
 import { isIP } from "node:net";
-import { z } from "zod";
+import * as z from "zod";
 import { invalidField } from "../errors.js";
 import { permissionsViewSchema, type RequiredPermission } from "../keys/permissions.js";
 import type { KeyVerifier, RejectionCode, Verification } from "../keys/verification/verify-key.js";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import type { Db } from "../db/database.js";
 import { loadUserView, userSchema } from "../users/user-view.js";
 import { csrfTokenFor } from "./sessions.js";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { recordAuditEvent } from "../audit/record-audit-event.js";
 import type { Db } from "../db/database.js";
 import { AppError } from "../errors.js";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { invalidField } from "../errors.js";
 
 // One pagination for every list of both APIs: `?limit=1..100` (25 by default) and an opaque `cursor`

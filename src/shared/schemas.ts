@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 // Small shapes several responses share. Each response shape itself lives beside the domain operation
 // that produces it; these are only its parts.

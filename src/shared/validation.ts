@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { type AppError, invalidRequest } from "../errors.js";
 import { isEasyToGuess } from "./password-strength.js";
 

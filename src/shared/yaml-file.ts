@@ -1,5 +1,5 @@
 import type { LineCounter, parseDocument } from "yaml";
-import type { z } from "zod";
+import type * as z from "zod";
 import { loadOnUse } from "./load-on-use.js";
 
 /** A configuration file that failed validation; the message names the file, line and field. */

@@ -1,5 +1,5 @@
 import { sql } from "kysely";
-import { z } from "zod";
+import * as z from "zod";
 import type { Db } from "../db/database.js";
 import { timestampSchema } from "../shared/schemas.js";
 import { type Actor, requireAdministrator } from "../users/actor.js";

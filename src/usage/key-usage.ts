@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import type { Db } from "../db/database.js";
 import { getKey } from "../keys/key-view.js";
 import { timestampSchema } from "../shared/schemas.js";

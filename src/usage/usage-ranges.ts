@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /** The ranges usage can be shown over, each read from the granularity that fits it. */
 export const usageRanges = {

@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from "node:crypto";
-import { z } from "zod";
+import * as z from "zod";
 import { recordAuditEvent } from "../audit/record-audit-event.js";
 import type { Context } from "../context.js";
 import { AppError, invalidField } from "../errors.js";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { recordAuditEvent } from "../audit/record-audit-event.js";
 import type { Context } from "../context.js";
 import type { Db } from "../db/database.js";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /** The two roles and how people read them: the console and the CLI show these labels. */
 export const roles = [

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import type { Context } from "../context.js";
 import type { Db } from "../db/database.js";
 import { newId } from "../shared/ids.js";

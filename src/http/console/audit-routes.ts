@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { auditActionIds } from "../../audit/audit-actions.js";
 import { auditEventSchema, listAuditEvents } from "../../audit/list-audit-events.js";
 import { createPageSchema, pageQuery } from "../../shared/pagination.js";

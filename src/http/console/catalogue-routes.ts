@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { auditActions } from "../../audit/audit-actions.js";
 import { keyNameMaxLength } from "../../keys/key-schemas.js";
 import { type SectionDefinition, sectionSchema, sections } from "../../marketplace/sections.js";

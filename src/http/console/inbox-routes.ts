@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { inboxSchema, listInbox, markInboxRead } from "../../inbox/inbox.js";
 import { type AnyRoute, defineRoute } from "../routes/define-route.js";
 import type { RouteDeps } from "../routes/route-deps.js";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { createKey, createKeyInputSchema } from "../../keys/create-key.js";
 import { apiKeySchema, getKey } from "../../keys/key-view.js";
 import { keySorts, keyStatusFilters, listKeys } from "../../keys/list-keys.js";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { describeSession, sessionSchema } from "../../sessions/session-view.js";
 import { endSession } from "../../sessions/sessions.js";
 import { signIn, signInSchema } from "../../sessions/sign-in.js";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { permissionsInputSchema, validatePermissions } from "../../keys/permissions.js";
 import { accountUsageSchema, getAccountUsage } from "../../usage/account-usage.js";
 import {

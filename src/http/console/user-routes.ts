@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { createUser, newUserSchema } from "../../users/create-user.js";
 import { deactivateUser } from "../../users/deactivate-user.js";
 import { listUsers } from "../../users/list-users.js";

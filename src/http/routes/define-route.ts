@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
-import { z } from "zod";
+import * as z from "zod";
 import type { ErrorCode } from "../../errors.js";
 import type { RequiredPermission } from "../../keys/permissions.js";
 import { etagOf, matchesEtag } from "../../shared/etag.js";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { idTextSchema } from "../../shared/validation.js";
 
 /** `/:id` path parameters of both APIs. */

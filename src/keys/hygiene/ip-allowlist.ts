@@ -1,5 +1,5 @@
 import { isIPv4, isIPv6 } from "node:net";
-import { z } from "zod";
+import * as z from "zod";
 import { invalidField } from "../../errors.js";
 
 export const maxAllowlistEntries = 100;

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { invalidField } from "../../errors.js";
 import type { RateLimit } from "../rate-limit/rate-limit.js";
 import { formatDuration, parseDuration } from "./durations.js";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { invalidField } from "../../errors.js";
 
 /** A key's limit: at most `requests` per `windowSeconds`, windows aligned to the clock (minutes start at :00). */

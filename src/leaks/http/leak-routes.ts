@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
-import { z } from "zod";
+import * as z from "zod";
 import type { CounterStore } from "../../abuse/counter-store.js";
 import type { Context } from "../../context.js";
 import { AppError } from "../../errors.js";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { type AnyRoute, defineRoute } from "../../http/routes/define-route.js";
 import { expiringSoonMs } from "../../keys/hygiene/key-status.js";
 import { describePermissions, permissionsViewSchema } from "../../keys/permissions.js";

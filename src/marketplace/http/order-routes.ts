@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import type { AnyRoute } from "../../http/routes/define-route.js";
 import { defineRoute } from "../../http/routes/define-route.js";
 import type { RouteDeps } from "../../http/routes/route-deps.js";

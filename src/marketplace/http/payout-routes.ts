@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { type AnyRoute, defineRoute } from "../../http/routes/define-route.js";
 import type { RouteDeps } from "../../http/routes/route-deps.js";
 import { createPageSchema, pageQuery } from "../../shared/pagination.js";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { idTextSchema } from "../../shared/validation.js";
 
 // Pieces the marketplace API's routes share.

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
-import { z } from "zod";
+import * as z from "zod";
 import { notFound } from "../../errors.js";
 import { type AnyRoute, defineRoute, registerRoutes } from "../../http/routes/define-route.js";
 import { errorResponses } from "../../http/routes/error-responses.js";

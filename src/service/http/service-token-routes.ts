@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import type { Context } from "../../context.js";
 import { type AnyRoute, defineRoute } from "../../http/routes/define-route.js";
 import { idParamsSchema } from "../../http/routes/shared-schemas.js";
