@@ -95,7 +95,7 @@ if (settings.sections.includes("startup")) {
   results.startup = await benchStartup({ samples: settings.startupSamples });
   for (const row of results.startup.summary) {
     note(
-      `   ${row.mode}: --help ${row.help.toFixed(0)} ms, keys list ${row.list.toFixed(0)} ms, ready ${row.ready.toFixed(0)} ms`,
+      `   ${row.mode}: node alone ${row.node.toFixed(0)} ms, --help ${row.help.toFixed(0)} ms, keys list ${row.list.toFixed(0)} ms, ready ${row.ready.toFixed(0)} ms`,
     );
   }
   results.loadAverages.push(loadAverage());

@@ -30,6 +30,9 @@ export interface CacheRun {
   entries: number;
   baselineRss: number;
   rssWhenFull: number;
+  /** V8's heap when full (/metrics): what is in use (live and not yet collected) and what it has reserved. */
+  heapUsedWhenFull: number;
+  heapTotalWhenFull: number;
   /** Highest RSS sampled while the full cache kept taking misses. */
   peakRss: number;
   serverCpu: number;
@@ -124,6 +127,8 @@ async function verifyUniformly(
     entries: after.entries,
     baselineRss,
     rssWhenFull,
+    heapUsedWhenFull: figures.heapUsed,
+    heapTotalWhenFull: figures.heapTotal,
     peakRss: Math.max(peakRss, memory(pid).rss),
     serverCpu: steady.serverCpu,
     serverMicrosPerRequest: steady.serverMicrosPerRequest,
@@ -143,6 +148,8 @@ async function cacheFigures(url: string) {
     hits: read("keyward_key_cache_hits_total"),
     misses: read("keyward_key_cache_misses_total"),
     entries: read("keyward_key_cache_entries"),
+    heapUsed: read("nodejs_heap_size_used_bytes"),
+    heapTotal: read("nodejs_heap_size_total_bytes"),
   };
 }
 

@@ -1,5 +1,5 @@
 import { execFileSync, spawn } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -8,17 +8,36 @@ import { median, percentile } from "./stats.js";
 const root = resolve(import.meta.dirname, "..");
 const bin = join(root, "bin/keyward.js");
 
+/**
+ * "compiled": dist/ as production runs it (NODE_ENV=production, as the image and the systemd unit set);
+ * "compiled, no extra CA file": the same without NODE_EXTRA_CA_CERTS, measured only when the environment
+ * sets it (Node then reads and parses that certificate file before running anything);
+ * "sources": TypeScript through tsx, as a checkout whose build is stale runs.
+ */
+export type StartupMode = "compiled" | "compiled, no extra CA file" | "sources";
+
 export interface StartupRun {
-  /** "compiled" (dist/, what production runs) or "sources" (TypeScript through tsx). */
-  mode: "compiled" | "sources";
+  mode: StartupMode;
+  /** `node` running an empty ES module in the same environment: the floor no CLI can go under. */
+  nodeMs: number[];
   helpMs: number[];
   listMs: number[];
   readyMs: number[];
 }
 
 export interface StartupFigures {
+  /** NODE_EXTRA_CA_CERTS as the bench found it, if set. */
+  extraCaFile: string | undefined;
   runs: StartupRun[];
-  summary: { mode: string; help: number; helpP90: number; list: number; listP90: number; ready: number }[];
+  summary: {
+    mode: StartupMode;
+    node: number;
+    help: number;
+    helpP90: number;
+    list: number;
+    listP90: number;
+    ready: number;
+  }[];
 }
 
 /** 5: how long `keyward --help`, `keyward keys list` and `keyward serve` (to a 200 from /readyz) take. */
@@ -51,18 +70,28 @@ export async function benchStartup(options: { samples: number }): Promise<Startu
         { env, cwd: root },
       ).toString(),
     ) as { account: { id: string } };
+    const emptyModule = join(dir, "empty.mjs");
+    writeFileSync(emptyModule, "");
+    const extraCaFile = process.env.NODE_EXTRA_CA_CERTS || undefined;
+    const modes: StartupMode[] = ["compiled", "sources"];
+    if (extraCaFile !== undefined) modes.splice(1, 0, "compiled, no extra CA file");
     const runs: StartupRun[] = [];
-    for (const mode of ["compiled", "sources"] as const) {
-      const modeEnv = { ...env, KEYWARD_RUN_SOURCES: mode === "sources" ? "1" : "0" };
+    for (const mode of modes) {
+      const modeEnv: NodeJS.ProcessEnv =
+        mode === "sources"
+          ? { ...env, KEYWARD_RUN_SOURCES: "1" }
+          : { ...env, KEYWARD_RUN_SOURCES: "0", NODE_ENV: "production" };
+      if (mode === "compiled, no extra CA file") delete modeEnv.NODE_EXTRA_CA_CERTS;
       const time = (args: string[]) => {
         const start = performance.now();
-        execFileSync(process.execPath, [bin, ...args], { env: modeEnv, cwd: root, stdio: "ignore" });
+        execFileSync(process.execPath, args, { env: modeEnv, cwd: root, stdio: "ignore" });
         return performance.now() - start;
       };
-      const run: StartupRun = { mode, helpMs: [], listMs: [], readyMs: [] };
+      const run: StartupRun = { mode, nodeMs: [], helpMs: [], listMs: [], readyMs: [] };
       for (let i = 0; i < options.samples; i++) {
-        run.helpMs.push(time(["--help"]));
-        run.listMs.push(time(["keys", "list", "--account", account.account.id, "--json"]));
+        run.nodeMs.push(time([emptyModule]));
+        run.helpMs.push(time([bin, "--help"]));
+        run.listMs.push(time([bin, "keys", "list", "--account", account.account.id, "--json"]));
       }
       for (let i = 0; i < Math.min(5, options.samples); i++) {
         run.readyMs.push(await timeToReady(modeEnv, join(dir, `empty-${mode}-${i}.db`)));
@@ -70,9 +99,11 @@ export async function benchStartup(options: { samples: number }): Promise<Startu
       runs.push(run);
     }
     return {
+      extraCaFile,
       runs,
       summary: runs.map((run) => ({
         mode: run.mode,
+        node: median(run.nodeMs),
         help: median(run.helpMs),
         helpP90: percentile(run.helpMs, 0.9),
         list: median(run.listMs),
