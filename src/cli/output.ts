@@ -13,6 +13,11 @@ export function createOutput(isJson: boolean, write: (text: string) => void): Ou
   };
 }
 
+/** A command's output to stdout, as its `--json` option asks. */
+export function outputFor(options: { json?: boolean }): Output {
+  return createOutput(Boolean(options.json), (text) => process.stdout.write(text));
+}
+
 /**
  * A command that has printed its own result (e.g. a broken audit chain with --json) and must still
  * exit non-zero: main writes only the one-line reason to stderr, and no second JSON object.

@@ -6,7 +6,7 @@ import { invalidField } from "../../errors.js";
 import { getLeakPolicy, leakPolicies, setLeakPolicy } from "../../leaks/leak-policy.js";
 import { commandIndex } from "../command-index.js";
 import { operatorFor, resolveAccount, withContext } from "../open.js";
-import { createOutput } from "../output.js";
+import { outputFor } from "../output.js";
 import { readPassword } from "../password-input.js";
 
 export function registerAccountCommands(program: Command): void {
@@ -23,7 +23,7 @@ export function registerAccountCommands(program: Command): void {
     .option("--admin-name <name>", "the first Administrator's display name")
     .option("--json", "print one JSON object")
     .action(async (options) => {
-      const out = createOutput(Boolean(options.json), (text) => process.stdout.write(text));
+      const out = outputFor(options);
       const adminPassword = await readPassword({
         flag: options.adminPassword,
         flagName: "--admin-password",
@@ -58,7 +58,7 @@ export function registerAccountCommands(program: Command): void {
     .option("--leak-policy <policy>", "what a key found in public does: revoke (default) or notify")
     .option("--json", "print one JSON object")
     .action(async (options) => {
-      const out = createOutput(Boolean(options.json), (text) => process.stdout.write(text));
+      const out = outputFor(options);
       const onlyLeakPolicy =
         options.leakPolicy !== undefined &&
         [options.maxKeyLifetime, options.defaultKeyLifetime, options.defaultRateLimit].every(
@@ -102,7 +102,7 @@ export function registerAccountCommands(program: Command): void {
     .description("List accounts")
     .option("--json", "print one JSON object")
     .action(async (options) => {
-      const out = createOutput(Boolean(options.json), (text) => process.stdout.write(text));
+      const out = outputFor(options);
       const items = await withContext((ctx) =>
         ctx.db
           .selectFrom("accounts")

@@ -8,7 +8,7 @@ import { type AuditChainHead, verifyAuditChain } from "../../audit/verify-audit-
 import { AppError, invalidField } from "../../errors.js";
 import { commandIndex } from "../command-index.js";
 import { operatorFor, resolveAccount, withContext } from "../open.js";
-import { CommandFailure, createOutput } from "../output.js";
+import { CommandFailure, outputFor } from "../output.js";
 import { registerReplayRevocations } from "./backup.js";
 
 export function registerAuditCommand(program: Command): void {
@@ -22,7 +22,7 @@ export function registerAuditCommand(program: Command): void {
     .option("--limit <n>", "how many events (1-1000)", "50")
     .option("--json", "print one JSON object")
     .action(async (options) => {
-      const out = createOutput(Boolean(options.json), (text) => process.stdout.write(text));
+      const out = outputFor(options);
       if (!options.account) throw invalidField("--account", "name the account, by its id or its exact name.");
       const limit = Number(options.limit);
       if (!Number.isInteger(limit) || limit < 1 || limit > 1000) {
@@ -52,7 +52,7 @@ function registerVerify(audit: Command): void {
     .option("--head <seq:hash>", "a head recorded earlier (verify or export): fail if the chain lost it")
     .option("--json", "print one JSON object")
     .action(async (options) => {
-      const out = createOutput(Boolean(options.json), (text) => process.stdout.write(text));
+      const out = outputFor(options);
       const expectedHead = options.head === undefined ? undefined : parseHead(String(options.head));
       const { account, result } = await withContext(async (ctx) => {
         const account = await resolveAccount(ctx, options.account);
@@ -85,7 +85,7 @@ function registerExport(audit: Command): void {
       if (options.json && !options.to) {
         throw invalidField("--json", "needs --to FILE: without it, standard output is the export itself.");
       }
-      const out = createOutput(Boolean(options.json), (text) => process.stdout.write(text));
+      const out = outputFor(options);
       const summary = await withContext(async (ctx) => {
         const account = await resolveAccount(ctx, options.account);
         const sink = options.to ? await openExportFile(String(options.to)) : standardOutput();

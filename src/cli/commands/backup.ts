@@ -7,7 +7,7 @@ import { invalidField } from "../../errors.js";
 import { replayRevocations } from "../../ops/replay-revocations.js";
 import { commandIndex } from "../command-index.js";
 import { operatorFor, withContext } from "../open.js";
-import { createOutput } from "../output.js";
+import { outputFor } from "../output.js";
 
 /** `keyward backup --to FILE`: a consistent copy of a live SQLite database (PostgreSQL: pg_dump). */
 export function registerBackupCommand(program: Command): void {
@@ -17,7 +17,7 @@ export function registerBackupCommand(program: Command): void {
     .requiredOption("--to <file>", "the backup file to write (must not exist)")
     .option("--json", "print one JSON object")
     .action(async (options) => {
-      const out = createOutput(Boolean(options.json), (text) => process.stdout.write(text));
+      const out = outputFor(options);
       const config = loadConfig();
       const to = String(options.to);
       if (/^postgres(ql)?:\/\//.test(config.databaseUrl)) {
@@ -50,7 +50,7 @@ export function registerReplayRevocations(audit: Command): void {
     .requiredOption("--from <file>", "a file written by `keyward audit export --format jsonl`")
     .option("--json", "print one JSON object")
     .action(async (options) => {
-      const out = createOutput(Boolean(options.json), (text) => process.stdout.write(text));
+      const out = outputFor(options);
       const from = String(options.from);
       const exportText = await readFile(from, "utf8").catch((error: NodeJS.ErrnoException) => {
         throw invalidField("--from", `can't read ${from} (${error.code ?? error.message}).`);

@@ -5,7 +5,7 @@ import { listAccountAdvice } from "../../usage/key-advice.js";
 import { getKeyUsage } from "../../usage/key-usage.js";
 import { type UsageRange, usageRanges } from "../../usage/usage-ranges.js";
 import { operatorFor, resolveAccount, withContext } from "../open.js";
-import { createOutput } from "../output.js";
+import { outputFor } from "../output.js";
 
 /** The operator acting in the account that holds the key. */
 async function operatorForKey(ctx: Context, keyId: string) {
@@ -26,7 +26,7 @@ export function registerKeyUsageCommands(keys: Command): void {
     .option("--since <range>", Object.keys(usageRanges).join(" | "), "24h")
     .option("--json", "print one JSON object")
     .action(async (options) => {
-      const out = createOutput(Boolean(options.json), (text) => process.stdout.write(text));
+      const out = outputFor(options);
       if (!(options.since in usageRanges)) {
         throw invalidField("--since", `must be one of ${Object.keys(usageRanges).join(", ")}.`);
       }
@@ -65,7 +65,7 @@ export function registerKeyUsageCommands(keys: Command): void {
     .option("--days <n>", "days of usage to judge by (1-90)", "30")
     .option("--json", "print one JSON object")
     .action(async (options) => {
-      const out = createOutput(Boolean(options.json), (text) => process.stdout.write(text));
+      const out = outputFor(options);
       const days = Number(options.days);
       if (!Number.isInteger(days) || days < 1 || days > 90)
         throw invalidField("--days", "must be a whole number from 1 to 90.");

@@ -9,7 +9,7 @@ import { rollKey } from "../../keys/roll-key.js";
 import { updateKey } from "../../keys/update-key.js";
 import { commandIndex } from "../command-index.js";
 import { actorByEmail, operatorFor, resolveAccount, withContext } from "../open.js";
-import { createOutput } from "../output.js";
+import { outputFor } from "../output.js";
 import { registerKeyUsageCommands } from "./key-usage.js";
 import { registerCanaryCommand } from "./webhooks.js";
 
@@ -63,7 +63,7 @@ export function registerKeyCommands(program: Command): void {
     .option("--rate-limit <limit>", "100/min, 10/s, 5000/h or none (default: the account's default)")
     .option("--json", "print one JSON object")
     .action(async (options) => {
-      const out = createOutput(Boolean(options.json), (text) => process.stdout.write(text));
+      const out = outputFor(options);
       const permissions = parsePermissionList(String(options.permissions));
       const result = await withContext(async (ctx) =>
         createKey(ctx, {
@@ -92,7 +92,7 @@ export function registerKeyCommands(program: Command): void {
     .option("--rate-limit <limit>", "100/min, 10/s, 5000/h or none")
     .option("--json", "print one JSON object")
     .action(async (options) => {
-      const out = createOutput(Boolean(options.json), (text) => process.stdout.write(text));
+      const out = outputFor(options);
       const key = await withContext(async (ctx) =>
         updateKey(ctx, {
           actor: await actorByEmail(ctx, options.by, { option: "--by", account: options.account }),
@@ -118,7 +118,7 @@ export function registerKeyCommands(program: Command): void {
     .option("--grace <duration>", "how long the old secret keeps working: 0, 1h, 24h, 7d", "0")
     .option("--json", "print one JSON object")
     .action(async (options) => {
-      const out = createOutput(Boolean(options.json), (text) => process.stdout.write(text));
+      const out = outputFor(options);
       const result = await withContext(async (ctx) =>
         rollKey(ctx, {
           actor: await actorByEmail(ctx, options.by, { option: "--by", account: options.account }),
@@ -144,7 +144,7 @@ export function registerKeyCommands(program: Command): void {
     .option("--status <status>", keyStatusFilters.join(" | "), "all")
     .option("--json", "print one JSON object")
     .action(async (options) => {
-      const out = createOutput(Boolean(options.json), (text) => process.stdout.write(text));
+      const out = outputFor(options);
       if (!(keyStatusFilters as readonly string[]).includes(options.status)) {
         throw invalidField("--status", `must be one of ${keyStatusFilters.join(", ")}.`);
       }
@@ -175,7 +175,7 @@ export function registerKeyCommands(program: Command): void {
     .option("--account <idOrName>", "the Administrator's account, when the email is a user in several")
     .option("--json", "print one JSON object")
     .action(async (options) => {
-      const out = createOutput(Boolean(options.json), (text) => process.stdout.write(text));
+      const out = outputFor(options);
       const key = await withContext(async (ctx) =>
         revokeKey(ctx, {
           actor: await actorByEmail(ctx, options.by, { option: "--by", account: options.account }),

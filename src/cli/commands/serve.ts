@@ -4,7 +4,7 @@ import { type Config, ConfigError, loadConfig } from "../../config.js";
 import { migrateToLatest } from "../../db/migrate.js";
 import { openDatabase } from "../../db/open-database.js";
 import { commandIndex } from "../command-index.js";
-import { createOutput } from "../output.js";
+import { outputFor } from "../output.js";
 
 export function registerServeCommands(program: Command): void {
   program
@@ -23,7 +23,7 @@ export function registerServeCommands(program: Command): void {
     .description(commandIndex.migrate.description)
     .option("--json", "print one JSON object")
     .action(async (options) => {
-      const out = createOutput(Boolean(options.json), (text) => process.stdout.write(text));
+      const out = outputFor(options);
       const config = loadConfig();
       const database = await openDatabase(config.databaseUrl, config.databasePool);
       try {

@@ -7,7 +7,7 @@ import {
 } from "../../service/service-tokens.js";
 import { commandIndex } from "../command-index.js";
 import { actorByEmail, operatorFor, resolveAccount, withContext } from "../open.js";
-import { createOutput } from "../output.js";
+import { outputFor } from "../output.js";
 
 function describeToken(token: ServiceTokenView): string {
   const status = token.status === "revoked" ? `revoked ${token.revokedAt}` : "active";
@@ -29,7 +29,7 @@ export function registerServiceTokenCommands(program: Command): void {
     .requiredOption("--by <adminEmail>", "the Administrator creating it (recorded in the audit trail)")
     .option("--json", "print one JSON object")
     .action(async (options) => {
-      const out = createOutput(Boolean(options.json), (text) => process.stdout.write(text));
+      const out = outputFor(options);
       const result = await withContext(async (ctx) => {
         const account = await resolveAccount(ctx, options.account);
         const actor = await actorByEmail(ctx, options.by, { option: "--by", account: account.id });
@@ -49,7 +49,7 @@ export function registerServiceTokenCommands(program: Command): void {
     .requiredOption("--account <idOrName>", "the account")
     .option("--json", "print one JSON object")
     .action(async (options) => {
-      const out = createOutput(Boolean(options.json), (text) => process.stdout.write(text));
+      const out = outputFor(options);
       const items = await withContext(async (ctx) => {
         const account = await resolveAccount(ctx, options.account);
         return listServiceTokens(ctx, { actor: operatorFor(account.id) });
@@ -64,7 +64,7 @@ export function registerServiceTokenCommands(program: Command): void {
     .option("--account <idOrName>", "the Administrator's account, when the email is a user in several")
     .option("--json", "print one JSON object")
     .action(async (options) => {
-      const out = createOutput(Boolean(options.json), (text) => process.stdout.write(text));
+      const out = outputFor(options);
       const token = await withContext(async (ctx) =>
         revokeServiceToken(ctx, {
           actor: await actorByEmail(ctx, options.by, { option: "--by", account: options.account }),

@@ -11,7 +11,7 @@ import { setUserPassword } from "../../users/set-password.js";
 import type { UserView } from "../../users/user-view.js";
 import { commandIndex } from "../command-index.js";
 import { operatorFor, resolveAccount, userByEmail, withContext } from "../open.js";
-import { createOutput } from "../output.js";
+import { outputFor } from "../output.js";
 import { readPassword } from "../password-input.js";
 
 const roleLabel = Object.fromEntries(roles.map((role) => [role.id, role.label])) as Record<Role, string>;
@@ -60,7 +60,7 @@ export function registerUserCommands(program: Command): void {
     .option("--api-access", "grant API access (Marketplace Managers; Administrators always have it)")
     .option("--json", "print one JSON object")
     .action(async (options) => {
-      const out = createOutput(Boolean(options.json), (text) => process.stdout.write(text));
+      const out = outputFor(options);
       const user = await withContext(async (ctx) => {
         const account = await resolveAccount(ctx, options.account);
         const password = await readUserPassword(options, `Password for ${options.email}`);
@@ -87,7 +87,7 @@ export function registerUserCommands(program: Command): void {
     .option("--password <password>", "the new password (visible to other local users in ps)")
     .option("--json", "print one JSON object")
     .action(async (options) => {
-      const out = createOutput(Boolean(options.json), (text) => process.stdout.write(text));
+      const out = outputFor(options);
       const result = await withContext(async (ctx) => {
         const target = await asOperatorOn(ctx, options);
         const password = await readUserPassword(options, `New password for ${options.email}`);
@@ -105,7 +105,7 @@ export function registerUserCommands(program: Command): void {
     .requiredOption("--account <idOrName>", "the account")
     .option("--json", "print one JSON object")
     .action(async (options) => {
-      const out = createOutput(Boolean(options.json), (text) => process.stdout.write(text));
+      const out = outputFor(options);
       const items = await withContext(async (ctx) => {
         const account = await resolveAccount(ctx, options.account);
         return listUsers(ctx.db, { actor: operatorFor(account.id) });
@@ -127,7 +127,7 @@ export function registerUserCommands(program: Command): void {
     )
     .option("--json", "print one JSON object")
     .action(async (options) => {
-      const out = createOutput(Boolean(options.json), (text) => process.stdout.write(text));
+      const out = outputFor(options);
       const ceiling =
         options.ceiling === undefined ? undefined : parsePermissionList(String(options.ceiling), "--ceiling");
       const user = await withContext(async (ctx) =>
@@ -142,7 +142,7 @@ export function registerUserCommands(program: Command): void {
     .option(...accountOption)
     .option("--json", "print one JSON object")
     .action(async (options) => {
-      const out = createOutput(Boolean(options.json), (text) => process.stdout.write(text));
+      const out = outputFor(options);
       const user = await withContext(async (ctx) => removeApiAccess(ctx, await asOperatorOn(ctx, options)));
       out.result({ user }, [describeUser(user)]);
     });
@@ -154,7 +154,7 @@ export function registerUserCommands(program: Command): void {
     .option(...accountOption)
     .option("--json", "print one JSON object")
     .action(async (options) => {
-      const out = createOutput(Boolean(options.json), (text) => process.stdout.write(text));
+      const out = outputFor(options);
       const user = await withContext(async (ctx) => deactivateUser(ctx, await asOperatorOn(ctx, options)));
       out.result({ user }, [describeUser(user)]);
     });

@@ -11,7 +11,7 @@ import {
 } from "../../webhooks/endpoints.js";
 import { commandIndex } from "../command-index.js";
 import { actorByEmail, operatorFor, resolveAccount, withContext } from "../open.js";
-import { createOutput } from "../output.js";
+import { outputFor } from "../output.js";
 
 function describeEndpoint(endpoint: WebhookEndpointView): string {
   const state = endpoint.isEnabled
@@ -39,7 +39,7 @@ export function registerWebhookCommands(program: Command): void {
     .option("--description <text>", "what the endpoint is for")
     .option("--json", "print one JSON object")
     .action(async (options) => {
-      const out = createOutput(Boolean(options.json), (text) => process.stdout.write(text));
+      const out = outputFor(options);
       const config = loadConfig();
       const result = await withContext(async (ctx) => {
         const account = await resolveAccount(ctx, options.account);
@@ -70,7 +70,7 @@ export function registerWebhookCommands(program: Command): void {
     .requiredOption("--account <idOrName>", "the account")
     .option("--json", "print one JSON object")
     .action(async (options) => {
-      const out = createOutput(Boolean(options.json), (text) => process.stdout.write(text));
+      const out = outputFor(options);
       const items = await withContext(async (ctx) => {
         const account = await resolveAccount(ctx, options.account);
         return listEndpoints(ctx.db, { actor: operatorFor(account.id) });
@@ -88,7 +88,7 @@ export function registerWebhookCommands(program: Command): void {
       .requiredOption("--id <endpointId>", "the endpoint (whk_…)")
       .option("--json", "print one JSON object")
       .action(async (options) => {
-        const out = createOutput(Boolean(options.json), (text) => process.stdout.write(text));
+        const out = outputFor(options);
         const config = loadConfig();
         const endpoint = await withContext(async (ctx) => {
           const account = await resolveAccount(ctx, options.account);
@@ -109,7 +109,7 @@ export function registerWebhookCommands(program: Command): void {
     .requiredOption("--id <endpointId>", "the endpoint (whk_…)")
     .option("--json", "print one JSON object")
     .action(async (options) => {
-      const out = createOutput(Boolean(options.json), (text) => process.stdout.write(text));
+      const out = outputFor(options);
       const result = await withContext(async (ctx) => {
         const account = await resolveAccount(ctx, options.account);
         return sendTestEvent(ctx, { actor: operatorFor(account.id), endpointId: options.id });
@@ -128,7 +128,7 @@ export function registerCanaryCommand(keys: Command): void {
     .requiredOption("--by <email>", "the Administrator who owns it and is alerted")
     .option("--json", "print one JSON object")
     .action(async (options) => {
-      const out = createOutput(Boolean(options.json), (text) => process.stdout.write(text));
+      const out = outputFor(options);
       const result = await withContext(async (ctx) => {
         const account = await resolveAccount(ctx, options.account);
         const actor = await actorByEmail(ctx, options.by, { option: "--by", account: account.id });
