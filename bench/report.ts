@@ -46,6 +46,10 @@ export function renderReport(results: BenchResults): string {
         ? `; for the limit, server pinned to CPU ${results.pinning.server} and load generator to CPU ${results.pinning.loadGenerator}.`
         : "."),
     "Servers log at `warn` (per-request logging would measure pino, not Keyward).",
+    // Older result files have no such setting.
+    ...((settings.scaleNodeArgs ?? []).length > 0
+      ? [`Scale servers ran with Node options \`${settings.scaleNodeArgs.join(" ")}\` (BENCH_SCALE_NODE_ARGS).`]
+      : []),
     "",
     ...renderLimit(results.limit),
     ...renderLatency(results.limit),

@@ -84,7 +84,13 @@ if (settings.sections.includes("scale")) {
     note(`4. scale on ${backend}: seeding ${settings.keys} keys`);
     const { scaleSeconds, fillSeconds } = settings;
     results.scale.push(
-      await benchScale({ ...settings, backend, seconds: scaleSeconds, maxSeconds: fillSeconds }),
+      await benchScale({
+        ...settings,
+        backend,
+        seconds: scaleSeconds,
+        maxSeconds: fillSeconds,
+        nodeArgs: settings.scaleNodeArgs,
+      }),
     );
     results.loadAverages.push(loadAverage());
     save();

@@ -17,6 +17,8 @@ export interface ScaleOptions {
   maxSeconds: number;
   connections: number;
   pages: number;
+  /** Node options for the server (BENCH_SCALE_NODE_ARGS), to try V8 settings against memory. */
+  nodeArgs: string[];
 }
 
 export interface CacheRun {
@@ -58,10 +60,11 @@ export async function benchScale(options: ScaleOptions): Promise<ScaleFigures> {
     const runs: CacheRun[] = [];
     let listPages: ScaleFigures["listPages"] | undefined;
     for (const cacheSize of options.cacheSizes) {
-      const server = await startServer(store.url, {
-        KEYWARD_KEY_CACHE_SIZE: String(cacheSize),
-        KEYWARD_KEY_FAILURES_PER_MINUTE: "1000000",
-      });
+      const server = await startServer(
+        store.url,
+        { KEYWARD_KEY_CACHE_SIZE: String(cacheSize), KEYWARD_KEY_FAILURES_PER_MINUTE: "1000000" },
+        { nodeArgs: options.nodeArgs },
+      );
       try {
         runs.push(await verifyUniformly(server, keys, cacheSize, options));
         listPages ??= await walkKeyList(server, email, options.pages);
@@ -148,8 +151,8 @@ async function cacheFigures(url: string) {
     hits: read("keyward_key_cache_hits_total"),
     misses: read("keyward_key_cache_misses_total"),
     entries: read("keyward_key_cache_entries"),
-    heapUsed: read("nodejs_heap_size_used_bytes"),
-    heapTotal: read("nodejs_heap_size_total_bytes"),
+    heapUsed: read("keyward_nodejs_heap_size_used_bytes"),
+    heapTotal: read("keyward_nodejs_heap_size_total_bytes"),
   };
 }
 

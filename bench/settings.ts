@@ -12,6 +12,8 @@ export interface BenchSettings {
   latencySamples: number;
   revocations: number;
   cacheSizes: number[];
+  /** Node options for the scale section's server, e.g. "--heap-growing-percent=25" (space-separated). */
+  scaleNodeArgs: string[];
   fillSeconds: number;
   pages: number;
   /** Runs of each CLI command for the start-up figures. */
@@ -50,6 +52,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): BenchSetting
     latencySamples: number("BENCH_LATENCY_SAMPLES", 5_000),
     revocations: number("BENCH_REVOCATIONS", 150),
     cacheSizes: list("BENCH_CACHE_SIZES", "10000,100000").map(Number),
+    scaleNodeArgs: (env.BENCH_SCALE_NODE_ARGS ?? "").split(" ").filter(Boolean),
     fillSeconds: number("BENCH_FILL_SECONDS", 90),
     pages: number("BENCH_PAGES", 400),
     startupSamples: number("BENCH_STARTUP_SAMPLES", 10),
