@@ -1,4 +1,4 @@
-import { addClientIps, addUsageCounts } from "../db/batch-writes.js";
+import { addClientIps, addUsageCounts, chunks, rowsPerStatement } from "../db/batch-writes.js";
 import type { Db, DialectName } from "../db/database.js";
 import { pruneUsage } from "./usage-retention.js";
 
@@ -96,47 +96,57 @@ export class UsageCounter {
     const clientIps = this.clientIps;
     this.counts = new Map();
     this.clientIps = new Map();
-    const rows = [...counts].map(([slot, requests]) => {
-      const [
-        minute = "0",
-        account_id = "",
-        key_id = "",
-        route = "",
-        permission = "",
-        status_class = "",
-        authorized = "0",
-      ] = slot.split("\u0000");
-      return {
-        minute: Number(minute),
-        account_id,
-        key_id,
-        route,
-        permission,
-        status_class,
-        authorized: Number(authorized),
-        requests,
-      };
-    });
-    const ips = [...clientIps].map(([slot, seen]) => {
-      const [key_id = "", ip = ""] = slot.split("\u0000");
-      return {
-        account_id: seen.accountId,
-        key_id,
-        ip,
-        first_seen_at: new Date(seen.firstSeen).toISOString(),
-        last_seen_at: new Date(seen.lastSeen).toISOString(),
-        requests: seen.requests,
-      };
-    });
     const { db, dialect } = this.options;
-    // One statement per table (src/db/batch-writes.ts), all in one transaction.
-    await db.transaction().execute(async (trx) => {
-      await addUsageCounts(trx, dialect, "usage_minute", mergeIntoBuckets(rows, 60_000));
-      await addUsageCounts(trx, dialect, "usage_hour", mergeIntoBuckets(rows, 3_600_000));
-      await addUsageCounts(trx, dialect, "usage_day", mergeIntoBuckets(rows, 86_400_000));
-      await addClientIps(trx, dialect, ips);
-    });
+    // A slice of the counts at a time, each slice's minute, hour and day rows in one transaction, the
+    // event loop turning between statements (src/db/batch-writes.ts): a batch from many distinct keys
+    // must not stall the requests arriving while it is written. A slice that fails loses only its own
+    // counts; every count reaches all three tables or none.
+    for (const slice of chunks([...counts], rowsPerStatement)) {
+      const rows = slice.map(countedRow);
+      await db.transaction().execute(async (trx) => {
+        await addUsageCounts(trx, dialect, "usage_minute", mergeIntoBuckets(rows, 60_000));
+        await addUsageCounts(trx, dialect, "usage_hour", mergeIntoBuckets(rows, 3_600_000));
+        await addUsageCounts(trx, dialect, "usage_day", mergeIntoBuckets(rows, 86_400_000));
+      });
+    }
+    for (const slice of chunks([...clientIps], rowsPerStatement)) {
+      await addClientIps(db, dialect, slice.map(clientIpRow));
+    }
   }
+}
+
+function countedRow([slot, requests]: [string, number]): CountedRow {
+  const [
+    minute = "0",
+    account_id = "",
+    key_id = "",
+    route = "",
+    permission = "",
+    status_class = "",
+    authorized = "0",
+  ] = slot.split("\u0000");
+  return {
+    minute: Number(minute),
+    account_id,
+    key_id,
+    route,
+    permission,
+    status_class,
+    authorized: Number(authorized),
+    requests,
+  };
+}
+
+function clientIpRow([slot, seen]: [string, ClientIp]) {
+  const [key_id = "", ip = ""] = slot.split("\u0000");
+  return {
+    account_id: seen.accountId,
+    key_id,
+    ip,
+    first_seen_at: new Date(seen.firstSeen).toISOString(),
+    last_seen_at: new Date(seen.lastSeen).toISOString(),
+    requests: seen.requests,
+  };
 }
 
 interface CountedRow {

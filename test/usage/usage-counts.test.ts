@@ -5,8 +5,8 @@ import { generateWith, reportingRead } from "../hygiene/support.js";
 import { createTestAccount } from "../support/accounts.js";
 import { createTestApp, type TestApp } from "../support/test-app.js";
 
-// Usage is counted per request in memory and written in batches, one statement per table per flush
-// (src/db/batch-writes.ts). These tests read it back the way an Administrator does: the console API.
+// Usage is counted per request in memory and written in batches, one statement per table for every
+// 500 keys (src/db/batch-writes.ts). These tests read it back the way an Administrator does: the console API.
 
 let t: TestApp;
 beforeAll(async () => {
@@ -92,6 +92,39 @@ describe("usage counting", () => {
         .where("id", "=", key.id)
         .executeTakeFirstOrThrow();
       expect(row.last_used_at).not.toBeNull();
+    }
+  });
+
+  it("lets requests run while it writes the usage of thousands of keys, and still writes all of it", async () => {
+    // SQLite runs each statement on the event loop: a flush written in one go held every request for
+    // as long as it took (a second for 20,000 keys). It is written in slices, the loop turning between.
+    for (let i = 0; i < 2_000; i++) {
+      t.usageCounter.count({
+        accountId: "acc_many_keys",
+        keyId: `key_many_${i}`,
+        route: "GET /api/v1/key",
+        permission: "none",
+        statusCode: 200,
+        isAuthorized: true,
+        ip: "203.0.113.40",
+      });
+    }
+    let isFlushed = false;
+    let turns = 0;
+    const countTurn = () => {
+      if (isFlushed) return;
+      turns++;
+      setImmediate(countTurn);
+    };
+    setImmediate(countTurn);
+    await t.usageCounter.flush().then(() => {
+      isFlushed = true;
+    });
+
+    expect(turns).toBeGreaterThanOrEqual(4); // 2,000 keys: four slices of 500, and a turn after each
+    for (const keyId of ["key_many_0", "key_many_999", "key_many_1999"]) {
+      expect(await tableTotal("usage_minute", keyId)).toBe(1);
+      expect(await tableTotal("usage_day", keyId)).toBe(1);
     }
   });
 
