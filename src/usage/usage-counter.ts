@@ -97,21 +97,22 @@ export class UsageCounter {
     this.counts = new Map();
     this.clientIps = new Map();
     const { db, dialect } = this.options;
-    // A slice of the counts at a time, each slice's minute, hour and day rows in one transaction, the
-    // event loop turning between statements (src/db/batch-writes.ts): a batch from many distinct keys
-    // must not stall the requests arriving while it is written. A slice that fails loses only its own
-    // counts; every count reaches all three tables or none.
-    for (const slice of chunks([...counts], rowsPerStatement)) {
-      const rows = slice.map(countedRow);
-      await db.transaction().execute(async (trx) => {
+    // One transaction, as before: SQLite writes every page a transaction touched to the WAL at its
+    // commit, so a transaction per slice rewrote the shared index pages again and again (the cold path
+    // fell from 3,564 to 900 req/s). Within it, statements of 500 rows with the event loop turning
+    // between them (src/db/batch-writes.ts): a batch from many distinct keys must not stall the requests
+    // that arrive while it is written. Rows are built a slice at a time for the same reason.
+    await db.transaction().execute(async (trx) => {
+      for (const slice of chunks([...counts], rowsPerStatement)) {
+        const rows = slice.map(countedRow);
         await addUsageCounts(trx, dialect, "usage_minute", mergeIntoBuckets(rows, 60_000));
         await addUsageCounts(trx, dialect, "usage_hour", mergeIntoBuckets(rows, 3_600_000));
         await addUsageCounts(trx, dialect, "usage_day", mergeIntoBuckets(rows, 86_400_000));
-      });
-    }
-    for (const slice of chunks([...clientIps], rowsPerStatement)) {
-      await addClientIps(db, dialect, slice.map(clientIpRow));
-    }
+      }
+      for (const slice of chunks([...clientIps], rowsPerStatement)) {
+        await addClientIps(trx, dialect, slice.map(clientIpRow));
+      }
+    });
   }
 }
 
