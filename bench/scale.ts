@@ -1,6 +1,7 @@
 import { signInOverHttp } from "../test/scale/cluster.js";
 import { type ServerProcess, startServer } from "../test/support/server-process.js";
 import { type LoadResult, runLoad } from "./load.js";
+import { allCpus, pinProcess } from "./pinning.js";
 import { memory } from "./process-stats.js";
 import { createScaleStore } from "./scale-store.js";
 import { createKeySet, type KeySet } from "./seed-keys.js";
@@ -19,7 +20,12 @@ export interface ScaleOptions {
   pages: number;
   /** Node options for the server (BENCH_SCALE_NODE_ARGS), to try V8 settings against memory. */
   nodeArgs: string[];
+  /** As for the limit: the server on one CPU, this process (the load generator) on another. */
+  pinning: { server: string; loadGenerator: string } | null;
 }
+
+/** The hot phase's keys: few enough to stay cached in the smallest cache. */
+const hotKeys = 1_000;
 
 export interface CacheRun {
   cacheSize: number;
@@ -40,6 +46,19 @@ export interface CacheRun {
   serverCpu: number;
   /** Server CPU time per request (µs) in the steady state. */
   serverMicrosPerRequest: number;
+  /**
+   * The same server and load with keys drawn from 1,000 cached ones, in phases alternated with the
+   * cold ones: the hot path measured side by side, so the cold/hot ratio is free of the machine's mood.
+   */
+  hot: { requestsPerSecond: number; latencyP99Ms: number; serverMicrosPerRequest: number };
+  /** Cold and hot req/s of each alternated pair. */
+  pairs: { cold: number; hot: number }[];
+  /**
+   * The longest the event loop was held during the cold phases (/metrics, sampled every 10 ms): what
+   * every request arriving meanwhile waited. A closed-loop load generator's p99 hides it — its ten
+   * connections are the only requests that wait — but open traffic meets it.
+   */
+  longestStallMs: number;
 }
 
 export interface ScaleFigures {
@@ -109,17 +128,57 @@ async function verifyUniformly(
     figures = await cacheFigures(server.url);
   }
   const rssWhenFull = memory(pid).rss;
-  // Steady state: a full cache, keys still drawn from all of them (mostly misses).
-  const before = figures;
+  // Steady state: a full cache, keys still drawn from all of them (mostly misses), in phases
+  // alternated with hot ones (keys drawn from a thousand cached ones) on the same server.
+  const hot = (seconds: number) =>
+    runLoad({
+      url: `${server.url}/api/v1/key`,
+      seconds,
+      connections: options.connections,
+      authorizationFor: () => `Bearer ${keys.secretFor(Math.floor(Math.random() * hotKeys))}`,
+      serverPid: pid,
+    });
   let peakRss = rssWhenFull;
   const sampler = setInterval(() => {
     peakRss = Math.max(peakRss, memory(pid).rss);
   }, 100);
-  const steady = await load(options.seconds).finally(() => clearInterval(sampler));
-  assertClean(steady);
+  const phases = 4;
+  const phaseSeconds = Math.max(1, Math.round(options.seconds / phases));
+  const cold: LoadResult[] = [];
+  const warm: LoadResult[] = [];
+  let coldCounts = { hits: 0, misses: 0 };
+  let longestStallMs = 0;
+  if (options.pinning) {
+    pinProcess(options.pinning.server, pid);
+    pinProcess(options.pinning.loadGenerator);
+  }
+  try {
+    for (let phase = 0; phase < phases; phase++) {
+      const start = await cacheFigures(server.url);
+      const result = await load(phaseSeconds);
+      assertClean(result);
+      const end = await cacheFigures(server.url);
+      longestStallMs = Math.max(longestStallMs, end.loopDelayMaxMs);
+      coldCounts = {
+        hits: coldCounts.hits + end.hits - start.hits,
+        misses: coldCounts.misses + end.misses - start.misses,
+      };
+      cold.push(result);
+      // The cold phase may have evicted some of the thousand: a second's load caches them again.
+      assertClean(await hot(1));
+      const hotResult = await hot(phaseSeconds);
+      assertClean(hotResult);
+      warm.push(hotResult);
+    }
+  } finally {
+    clearInterval(sampler);
+    if (options.pinning) pinProcess(allCpus());
+  }
   const after = await cacheFigures(server.url);
-  const hits = after.hits - before.hits;
-  const misses = after.misses - before.misses;
+  const steady = pooled(cold);
+  const hotPooled = pooled(warm);
+  const hits = coldCounts.hits;
+  const misses = coldCounts.misses;
   return {
     cacheSize,
     fillSeconds,
@@ -135,6 +194,28 @@ async function verifyUniformly(
     peakRss: Math.max(peakRss, memory(pid).rss),
     serverCpu: steady.serverCpu,
     serverMicrosPerRequest: steady.serverMicrosPerRequest,
+    hot: hotPooled,
+    longestStallMs,
+    pairs: cold.map((result, index) => ({
+      cold: result.requestsPerSecond,
+      hot: warm[index]?.requestsPerSecond ?? Number.NaN,
+    })),
+  };
+}
+
+/** Phases pooled: mean req/s, the worst phase's p50 and p99, CPU per request over all of them. */
+function pooled(results: LoadResult[]) {
+  const requests = results.reduce((sum, result) => sum + result.requestsPerSecond, 0);
+  const micros = results.reduce(
+    (sum, result) => sum + result.serverMicrosPerRequest * result.requestsPerSecond,
+    0,
+  );
+  return {
+    requestsPerSecond: requests / results.length,
+    latencyP50Ms: Math.max(...results.map((result) => result.latencyP50Ms)),
+    latencyP99Ms: Math.max(...results.map((result) => result.latencyP99Ms)),
+    serverMicrosPerRequest: micros / Math.max(1, requests),
+    serverCpu: results.reduce((sum, result) => sum + result.serverCpu, 0) / results.length,
   };
 }
 
@@ -153,6 +234,8 @@ async function cacheFigures(url: string) {
     entries: read("keyward_key_cache_entries"),
     heapUsed: read("keyward_nodejs_heap_size_used_bytes"),
     heapTotal: read("keyward_nodejs_heap_size_total_bytes"),
+    /** The longest event-loop delay since the previous scrape (prom-client resets it on each). */
+    loopDelayMaxMs: read("keyward_nodejs_eventloop_lag_max_seconds") * 1000,
   };
 }
 
