@@ -38,7 +38,7 @@ export type UsageTable = "usage_minute" | "usage_hour" | "usage_day";
 /**
  * Rows per statement. SQLite runs a statement on the event loop: an upsert of 5,000 usage rows held it
  * ≈250 ms, and a flush of 20,000 distinct keys ≈1 s, stalling every request meanwhile. 500 rows keep
- * a statement to a few milliseconds, and each writer below lets the loop turn between statements.
+ * a statement to tens of milliseconds at most, and each writer below lets the loop turn between them.
  */
 export const rowsPerStatement = 500;
 
