@@ -33,6 +33,10 @@ const external = new Set([
 const nativeAndFileBasedStayExternal: Plugin = {
   name: "native-and-file-based-stay-external",
   setup(builder) {
+    // @fastify/swagger's `yaml`: the stand-in that loads it on first use (src/http/openapi/yaml-on-first-use.ts).
+    builder.onResolve({ filter: /^yaml$/ }, ({ importer }) =>
+      importer.includes("/node_modules/@fastify/swagger/") ? { path: yamlStandIn } : undefined,
+    );
     builder.onResolve({ filter: /^[^./]/ }, ({ path }) => {
       if (path.startsWith("node:")) return { path, external: true };
       const parts = path.split("/");
@@ -41,6 +45,8 @@ const nativeAndFileBasedStayExternal: Plugin = {
     });
   },
 };
+
+const yamlStandIn = resolve(root, "src/http/openapi/yaml-on-first-use.ts");
 
 const outdir = resolve(root, "dist/server");
 rmSync(outdir, { recursive: true, force: true });

@@ -39,6 +39,16 @@ describe("The OpenAPI document", () => {
     expect(paths).not.toContain("/healthz");
   });
 
+  it("is also served as YAML at /docs/yaml, the same document (yaml loads on that first request)", async () => {
+    const yaml = await t.app.inject({ method: "GET", url: "/docs/yaml" });
+    expect(yaml.statusCode).toBe(200);
+    expect(yaml.headers["content-type"]).toMatch(/^application\/x-yaml/);
+    const json = await t.app.inject({ method: "GET", url: "/docs/json" });
+    // Imported here, after the request: the server's own first use of yaml is the one under test.
+    const { parse } = await import("yaml");
+    expect(parse(yaml.body)).toEqual(json.json());
+  });
+
   it("needs no key or session to read", async () => {
     const response = await t.app.inject({ method: "GET", url: "/docs/json" });
     expect(response.statusCode).toBe(200);

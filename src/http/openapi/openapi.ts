@@ -1,9 +1,11 @@
 import swagger from "@fastify/swagger";
-import swaggerUi from "@fastify/swagger-ui";
+import type SwaggerUi from "@fastify/swagger-ui";
 import type { FastifyInstance } from "fastify";
 import { jsonSchemaTransform, jsonSchemaTransformObject } from "fastify-type-provider-zod";
+import { loadOnUse } from "../../shared/load-on-use.js";
 import { docsBranding, withoutUpgradeInsecureRequests } from "./docs-branding.js";
 import { type ApiName, apis, splitDocument } from "./split-document.js";
+import { withYamlOnFirstUse } from "./yaml-on-first-use.js";
 
 /**
  * The OpenAPI 3.1 documents, generated from the routes' own schemas: the marketplace API at
@@ -46,16 +48,19 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
     transform: jsonSchemaTransform,
     transformObject: jsonSchemaTransformObject,
   });
-  await app.register(swaggerUi, {
-    routePrefix: "/docs",
-    staticCSP: true,
-    transformStaticCSP: withoutUpgradeInsecureRequests,
-    theme: docsBranding.theme,
-    logo: docsBranding.logo,
-    uiConfig: {
-      urls: apis.map((api) => ({ url: api.documentPath, name: api.title })),
-      showExtensions: docsBranding.showExtensions,
-    },
+  await withYamlOnFirstUse("@fastify/swagger-ui", async () => {
+    const swaggerUi = loadOnUse("@fastify/swagger-ui") as typeof SwaggerUi;
+    await app.register(swaggerUi, {
+      routePrefix: "/docs",
+      staticCSP: true,
+      transformStaticCSP: withoutUpgradeInsecureRequests,
+      theme: docsBranding.theme,
+      logo: docsBranding.logo,
+      uiConfig: {
+        urls: apis.map((api) => ({ url: api.documentPath, name: api.title })),
+        showExtensions: docsBranding.showExtensions,
+      },
+    });
   });
   for (const api of apis) {
     app.get(api.documentPath, { schema: { hide: true } }, async (_request, reply) => {

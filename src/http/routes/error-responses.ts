@@ -38,15 +38,16 @@ function buildErrorResponses(codes: ErrorCode[]): Record<number, z.ZodType> {
 }
 
 function errorBodySchema(codes: [ErrorCode, ...ErrorCode[]]) {
-  return z.object({
-    error: z.object({
-      code: z.enum(codes),
-      message: z.string().describe("What went wrong and what to do, for people."),
-      requestId: z.string().describe("Quote it when asking for help; also in the Request-Id header."),
-      fields: z.array(z.string()).optional().describe("invalid_request: the fields to fix."),
-      required: z.string().optional().describe("insufficient_permissions: the permission needed."),
-      currentStatus: z.string().optional().describe("conflict: the resource's current status."),
-      currentEtag: z.string().optional().describe("precondition_failed: the resource's current ETag."),
-    }),
-  });
+  sharedFields ??= {
+    message: z.string().describe("What went wrong and what to do, for people."),
+    requestId: z.string().describe("Quote it when asking for help; also in the Request-Id header."),
+    fields: z.array(z.string()).optional().describe("invalid_request: the fields to fix."),
+    required: z.string().optional().describe("insufficient_permissions: the permission needed."),
+    currentStatus: z.string().optional().describe("conflict: the resource's current status."),
+    currentEtag: z.string().optional().describe("precondition_failed: the resource's current ETag."),
+  };
+  return z.object({ error: z.object({ code: z.enum(codes), ...sharedFields }) });
 }
+
+/** The fields every error body has, whatever its codes: built once, not once per set of codes. */
+let sharedFields: Record<string, z.ZodType> | undefined;
