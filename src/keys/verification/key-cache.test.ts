@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { type CachedKey, KeyCache } from "./key-cache.js";
+import { generateKey, hashKey } from "../key-format.js";
+import { type CachedKey, digestOfKey, hexOfDigest, KeyCache } from "./key-cache.js";
 import { unknownEntry } from "./read-key.js";
 
 function entry(keyId: string, ownerUserId: string): CachedKey {
@@ -19,6 +20,15 @@ function entry(keyId: string, ownerUserId: string): CachedKey {
 }
 
 describe("KeyCache", () => {
+  it("is keyed by a 32-character digest whose hex form is the hash the database stores", () => {
+    const { secret, hash } = generateKey();
+    const digest = digestOfKey(secret);
+    expect(digest).toHaveLength(32);
+    expect(hexOfDigest(digest)).toBe(hash);
+    expect(hexOfDigest(digest)).toBe(hashKey(secret));
+    expect(digestOfKey(generateKey().secret)).not.toBe(digest);
+  });
+
   it("drops an entry when its key is invalidated", () => {
     const cache = new KeyCache({ maxEntries: 10, maxAgeMs: 60_000 });
     cache.set("h1", entry("key_1", "usr_1"), cache.generation);

@@ -1,3 +1,4 @@
+import { hash } from "node:crypto";
 import type { AllowlistMatcher } from "../hygiene/ip-allowlist.js";
 import type { RateLimit } from "../rate-limit/rate-limit.js";
 import { KnownKeys } from "./known-keys.js";
@@ -57,7 +58,22 @@ export interface KeyCacheOptions {
 }
 
 /**
- * A bounded in-process cache of verification results keyed by SHA-256 of the key.
+ * What the cache is keyed by: a presented key's SHA-256 as 32 one-byte characters (48 bytes of heap per
+ * entry) rather than the 64 hex characters the database stores (80). The hex form (`hexOfDigest`) is
+ * made only on a miss, for the database and the known-keys filter.
+ */
+export function digestOfKey(presented: string): string {
+  // One-shot hash: no Hash object per verification (Node 20.12+). "binary" is latin1: a byte a character.
+  return hash("sha256", presented, "binary");
+}
+
+/** The hex SHA-256 (`api_keys.key_hash`) of a `digestOfKey` digest. */
+export function hexOfDigest(digest: string): string {
+  return Buffer.from(digest, "latin1").toString("hex");
+}
+
+/**
+ * A bounded in-process cache of verification results keyed by SHA-256 of the key (`digestOfKey`).
  *
  * Invalidation is by key id or owner id (the events that change verification), and bumps the
  * generation: a database read that started before an invalidation must not be stored after it, or a

@@ -1,9 +1,9 @@
-import { hashKey, isWellFormedKey, keyLength } from "../key-format.js";
+import { isWellFormedKey, keyLength } from "../key-format.js";
 import type { RequiredPermission } from "../permissions.js";
 import type { KeyRateLimiter, RateDecision, RateLimitState } from "../rate-limit/key-rate-limiter.js";
 import { evaluate, isFailure } from "./evaluate.js";
 import type { FailureBudget } from "./failure-budget.js";
-import type { CachedKey, CanaryRef, KeyCache } from "./key-cache.js";
+import { type CachedKey, type CanaryRef, digestOfKey, hexOfDigest, type KeyCache } from "./key-cache.js";
 import type { KnownKeyHashes } from "./known-key-hashes.js";
 import { type KeyReader, unknownEntry } from "./read-key.js";
 import { keyRateLimited, rateLimited, rejection } from "./rejections.js";
@@ -98,7 +98,7 @@ export class KeyVerifier {
   private readonly rateLimiter: KeyRateLimiter | undefined;
   private readonly hasExternalWrites: () => boolean;
   private readonly onCanaryUsed: ((canary: CanaryRef, options: VerifyOptions) => void) | undefined;
-  private readonly lastOnConnection = new WeakMap<object, { key: string; hash: string }>();
+  private readonly lastOnConnection = new WeakMap<object, { key: string; digest: string }>();
   private knownKeysRebuild: Promise<unknown> | undefined;
 
   constructor(options: KeyVerifierOptions) {
@@ -149,8 +149,9 @@ export class KeyVerifier {
    * so a burst can't all get through) and given back if the key works; a client with no budget left
    * reaches the database only for hashes the known-keys filter can't rule out.
    */
-  private async readAndEvaluate(hash: string, options: VerifyOptions): Promise<Verification> {
+  private async readAndEvaluate(digest: string, options: VerifyOptions): Promise<Verification> {
     const { budget } = this;
+    const hash = hexOfDigest(digest);
     let waitMs: number | undefined;
     if (budget !== undefined) {
       waitMs = budget.spentForMs(options.ip) ?? (await budget.reserve(options.ip));
@@ -162,7 +163,7 @@ export class KeyVerifier {
     const generation = this.cache.generation;
     this.outcomes.databaseReads++;
     const entry = await this.reader(hash);
-    this.cache.set(hash, entry, generation);
+    this.cache.set(digest, entry, generation);
     const answer = evaluate(entry, options, Date.now());
     if (budget !== undefined && waitMs === undefined && !isFailure(answer)) {
       await budget.refund(options.ip).catch(() => {});
@@ -215,17 +216,18 @@ export class KeyVerifier {
     return { ...answer, keyId: key.id, accountId: key.accountId };
   }
 
-  /** The cached answer for the key, or — on a miss — its SHA-256 to read from the database. */
+  /** The cached answer for the key, or — on a miss — its SHA-256 (`digestOfKey`) to read from the database. */
   private lookupCached(presented: string, connection: object | undefined): CachedKey | string {
     if (presented.length !== keyLength) return malformed;
-    const hash = connection === undefined ? hashKey(presented) : this.hashOnConnection(presented, connection);
+    const digest =
+      connection === undefined ? digestOfKey(presented) : this.digestOnConnection(presented, connection);
     // A revoke made by the CLI (another SQLite connection) must be seen by the very next request.
     if (this.hasExternalWrites()) this.cache.clear();
-    const cached = this.cache.get(hash, Date.now());
+    const cached = this.cache.get(digest, Date.now());
     if (cached !== undefined) return cached;
     // Checked only on a miss: a cached hash is one a well-formed key produced (only well-formed keys
     // reach the database, and only database results are cached), so a hit needs no checksum.
-    return isWellFormedKey(presented) ? hash : malformed;
+    return isWellFormedKey(presented) ? digest : malformed;
   }
 
   /**
@@ -233,12 +235,12 @@ export class KeyVerifier {
    * key on every request and has it hashed once. The key stays in memory only while the connection is
    * open; comparing it with the last one takes the same time wherever they differ.
    */
-  private hashOnConnection(presented: string, connection: object): string {
+  private digestOnConnection(presented: string, connection: object): string {
     const last = this.lastOnConnection.get(connection);
-    if (last !== undefined && sameInConstantTime(last.key, presented)) return last.hash;
-    const hash = hashKey(presented);
-    this.lastOnConnection.set(connection, { key: presented, hash });
-    return hash;
+    if (last !== undefined && sameInConstantTime(last.key, presented)) return last.digest;
+    const digest = digestOfKey(presented);
+    this.lastOnConnection.set(connection, { key: presented, digest });
+    return digest;
   }
 }
 
