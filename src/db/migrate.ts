@@ -1,12 +1,5 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from "kysely";
-import * as marketplace from "../marketplace/migration.js";
 import type { Database } from "./database.js";
-import * as core from "./migrations/0001-core.js";
-import * as auditChain from "./migrations/0003-audit-chain.js";
-import * as usersPerAccount from "./migrations/0004-users-per-account.js";
-import * as keyHygiene from "./migrations/0005-key-hygiene.js";
-import * as usage from "./migrations/0006-usage.js";
-import * as apiContract from "./migrations/0007-api-contract.js";
 import {
   migrationSchema,
   readSchemaState,
@@ -23,35 +16,34 @@ export interface KeywardMigration extends Migration {
   requiresBuildWith?: string;
 }
 
-import * as leaks from "./migrations/0008-leaks.js";
-import * as serviceTokens from "./migrations/0009-service-tokens.js";
-
-// Migrations are imported statically so they work the same from source, tests and the CLI.
-const migrations: Record<string, KeywardMigration> = {
-  "0001-core": core,
-  "0002-marketplace": marketplace,
-  "0003-audit-chain": auditChain,
-  "0004-users-per-account": usersPerAccount,
-  "0005-key-hygiene": keyHygiene,
-  "0006-usage": usage,
-  "0007-api-contract": apiContract,
-  "0008-leaks": leaks,
-  "0009-service-tokens": serviceTokens,
+// Loaded when they run: every other command checks the schema by the migrations' names alone, and
+// loading the code of all of them was a tenth of `keyward keys list`'s start-up.
+const migrations: Record<string, () => Promise<KeywardMigration>> = {
+  "0001-core": () => import("./migrations/0001-core.js"),
+  "0002-marketplace": () => import("../marketplace/migration.js"),
+  "0003-audit-chain": () => import("./migrations/0003-audit-chain.js"),
+  "0004-users-per-account": () => import("./migrations/0004-users-per-account.js"),
+  "0005-key-hygiene": () => import("./migrations/0005-key-hygiene.js"),
+  "0006-usage": () => import("./migrations/0006-usage.js"),
+  "0007-api-contract": () => import("./migrations/0007-api-contract.js"),
+  "0008-leaks": () => import("./migrations/0008-leaks.js"),
+  "0009-service-tokens": () => import("./migrations/0009-service-tokens.js"),
 };
 
 /** Each migration also records what it requires of a build, in the same transaction. */
 const provider: MigrationProvider = {
   getMigrations: async () =>
     Object.fromEntries(
-      Object.entries(migrations).map(([name, migration]) => [
-        name,
-        {
-          up: async (db: Kysely<unknown>) => {
+      await Promise.all(
+        Object.entries(migrations).map(async ([name, load]) => {
+          const migration = await load();
+          const up = async (db: Kysely<unknown>) => {
             await migration.up(db);
             await recordRequirement(db, name, migration.requiresBuildWith);
-          },
-        },
-      ]),
+          };
+          return [name, { up }] as const;
+        }),
+      ),
     ),
 };
 

@@ -1,8 +1,6 @@
 import type { Command } from "commander";
 import type { Context } from "../../context.js";
 import { invalidField, notFound } from "../../errors.js";
-import { listAccountAdvice } from "../../usage/key-advice.js";
-import { getKeyUsage } from "../../usage/key-usage.js";
 import { type UsageRange, usageRanges } from "../../usage/usage-ranges.js";
 import { operatorFor, resolveAccount, withContext } from "../open.js";
 import { outputFor } from "../output.js";
@@ -31,7 +29,7 @@ export function registerKeyUsageCommands(keys: Command): void {
         throw invalidField("--since", `must be one of ${Object.keys(usageRanges).join(", ")}.`);
       }
       const usage = await withContext(async (ctx) =>
-        getKeyUsage(ctx.db, {
+        (await import("../../usage/key-usage.js")).getKeyUsage(ctx.db, {
           actor: await operatorForKey(ctx, options.id),
           keyId: options.id,
           range: options.since as UsageRange,
@@ -71,7 +69,10 @@ export function registerKeyUsageCommands(keys: Command): void {
         throw invalidField("--days", "must be a whole number from 1 to 90.");
       const items = await withContext(async (ctx) => {
         const account = await resolveAccount(ctx, options.account);
-        return listAccountAdvice(ctx.db, { actor: operatorFor(account.id), days });
+        return (await import("../../usage/key-advice.js")).listAccountAdvice(ctx.db, {
+          actor: operatorFor(account.id),
+          days,
+        });
       });
       out.result(
         { items },

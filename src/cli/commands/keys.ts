@@ -1,12 +1,8 @@
 import type { Command } from "commander";
 import { invalidField } from "../../errors.js";
-import { createKey } from "../../keys/create-key.js";
 import type { ApiKeyView } from "../../keys/key-view.js";
 import { keyStatusFilters, listKeys } from "../../keys/list-keys.js";
 import { parsePermissionList } from "../../keys/permissions.js";
-import { revokeKey } from "../../keys/revoke-key.js";
-import { rollKey } from "../../keys/roll-key.js";
-import { updateKey } from "../../keys/update-key.js";
 import { commandIndex } from "../command-index.js";
 import { actorByEmail, operatorFor, resolveAccount, withContext } from "../open.js";
 import { outputFor } from "../output.js";
@@ -47,6 +43,10 @@ function allowlistOption(text: string | undefined): string[] | null | undefined 
 const printedOnce =
   "This is the only time the full key will ever be shown. Store it in a secure location now.";
 
+/**
+ * Each subcommand loads what it runs when it runs: `keys list` doesn't load key creation, its
+ * webhooks and audit trail (the modules and zod schemas of every sibling were half its start-up).
+ */
 export function registerKeyCommands(program: Command): void {
   const keys = program.command("keys").description(commandIndex.keys.description);
   registerCanaryCommand(keys);
@@ -65,6 +65,7 @@ export function registerKeyCommands(program: Command): void {
     .action(async (options) => {
       const out = outputFor(options);
       const permissions = parsePermissionList(String(options.permissions));
+      const { createKey } = await import("../../keys/create-key.js");
       const result = await withContext(async (ctx) =>
         createKey(ctx, {
           actor: await actorByEmail(ctx, options.owner, { option: "--owner", account: options.account }),
@@ -93,6 +94,7 @@ export function registerKeyCommands(program: Command): void {
     .option("--json", "print one JSON object")
     .action(async (options) => {
       const out = outputFor(options);
+      const { updateKey } = await import("../../keys/update-key.js");
       const key = await withContext(async (ctx) =>
         updateKey(ctx, {
           actor: await actorByEmail(ctx, options.by, { option: "--by", account: options.account }),
@@ -119,6 +121,7 @@ export function registerKeyCommands(program: Command): void {
     .option("--json", "print one JSON object")
     .action(async (options) => {
       const out = outputFor(options);
+      const { rollKey } = await import("../../keys/roll-key.js");
       const result = await withContext(async (ctx) =>
         rollKey(ctx, {
           actor: await actorByEmail(ctx, options.by, { option: "--by", account: options.account }),
@@ -176,6 +179,7 @@ export function registerKeyCommands(program: Command): void {
     .option("--json", "print one JSON object")
     .action(async (options) => {
       const out = outputFor(options);
+      const { revokeKey } = await import("../../keys/revoke-key.js");
       const key = await withContext(async (ctx) =>
         revokeKey(ctx, {
           actor: await actorByEmail(ctx, options.by, { option: "--by", account: options.account }),

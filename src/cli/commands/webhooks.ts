@@ -1,17 +1,14 @@
 import type { Command } from "commander";
 import type { Config } from "../../config.js";
 import { loadConfig } from "../../config.js";
-import { createCanary } from "../../leaks/canaries.js";
-import { sendTestEvent } from "../../webhooks/delivery-log.js";
-import {
-  createEndpoint,
-  listEndpoints,
-  updateEndpoint,
-  type WebhookEndpointView,
-} from "../../webhooks/endpoints.js";
+import type { WebhookEndpointView } from "../../webhooks/endpoints.js";
 import { commandIndex } from "../command-index.js";
 import { actorByEmail, operatorFor, resolveAccount, withContext } from "../open.js";
 import { outputFor } from "../output.js";
+
+// What a subcommand runs is loaded when it runs (`keys canary` is registered with `keys list`, which
+// must not load webhook delivery).
+const endpoints = () => import("../../webhooks/endpoints.js");
 
 function describeEndpoint(endpoint: WebhookEndpointView): string {
   const state = endpoint.isEnabled
@@ -43,7 +40,7 @@ export function registerWebhookCommands(program: Command): void {
       const config = loadConfig();
       const result = await withContext(async (ctx) => {
         const account = await resolveAccount(ctx, options.account);
-        return createEndpoint(ctx, {
+        return (await endpoints()).createEndpoint(ctx, {
           actor: operatorFor(account.id),
           input: {
             url: options.url,
@@ -73,7 +70,7 @@ export function registerWebhookCommands(program: Command): void {
       const out = outputFor(options);
       const items = await withContext(async (ctx) => {
         const account = await resolveAccount(ctx, options.account);
-        return listEndpoints(ctx.db, { actor: operatorFor(account.id) });
+        return (await endpoints()).listEndpoints(ctx.db, { actor: operatorFor(account.id) });
       });
       out.result({ items }, items.length === 0 ? ["No webhook endpoints."] : items.map(describeEndpoint));
     });
@@ -92,7 +89,7 @@ export function registerWebhookCommands(program: Command): void {
         const config = loadConfig();
         const endpoint = await withContext(async (ctx) => {
           const account = await resolveAccount(ctx, options.account);
-          return updateEndpoint(ctx, {
+          return (await endpoints()).updateEndpoint(ctx, {
             actor: operatorFor(account.id),
             endpointId: options.id,
             input: { isEnabled },
@@ -112,7 +109,10 @@ export function registerWebhookCommands(program: Command): void {
       const out = outputFor(options);
       const result = await withContext(async (ctx) => {
         const account = await resolveAccount(ctx, options.account);
-        return sendTestEvent(ctx, { actor: operatorFor(account.id), endpointId: options.id });
+        return (await import("../../webhooks/delivery-log.js")).sendTestEvent(ctx, {
+          actor: operatorFor(account.id),
+          endpointId: options.id,
+        });
       });
       out.result(result, [`Queued test event ${result.eventId}; a running Keyward server delivers it.`]);
     });
@@ -132,7 +132,10 @@ export function registerCanaryCommand(keys: Command): void {
       const result = await withContext(async (ctx) => {
         const account = await resolveAccount(ctx, options.account);
         const actor = await actorByEmail(ctx, options.by, { option: "--by", account: account.id });
-        return createCanary(ctx, { actor, input: { name: options.name } });
+        return (await import("../../leaks/canaries.js")).createCanary(ctx, {
+          actor,
+          input: { name: options.name },
+        });
       });
       out.result(result, [
         `Created canary ${result.canary.id}  ${result.canary.hint}  "${result.canary.name}"`,
