@@ -4,7 +4,7 @@ import { type LoadResult, runLoad } from "./load.js";
 import { memory } from "./process-stats.js";
 import { createScaleStore } from "./scale-store.js";
 import { createKeySet, type KeySet } from "./seed-keys.js";
-import { percentile } from "./stats.js";
+import { median, percentile } from "./stats.js";
 
 export interface ScaleOptions {
   backend: "sqlite" | "postgres";
@@ -38,6 +38,14 @@ export interface CacheRun {
   /** V8's heap when full (/metrics): what is in use (live and not yet collected) and what it has reserved. */
   heapUsedWhenFull: number;
   heapTotalWhenFull: number;
+  /**
+   * Medians while the full cache kept taking misses: RSS sampled every 100 ms, V8's heap at the end of
+   * each cold phase. One instant is at the mercy of where the GC stood (634 and 2,218 bytes per entry
+   * on SQLite in two runs of nearly the same code); the median is what the server holds.
+   */
+  rssWhileFull: number;
+  heapUsedWhileFull: number;
+  heapTotalWhileFull: number;
   /** Highest RSS sampled while the full cache kept taking misses. */
   peakRss: number;
   serverCpu: number;
@@ -136,8 +144,12 @@ async function verifyUniformly(
       serverPid: pid,
     });
   let peakRss = rssWhenFull;
+  const rssSamples: number[] = [];
+  const heapSamples: { used: number; total: number }[] = [];
   const sampler = setInterval(() => {
-    peakRss = Math.max(peakRss, memory(pid).rss);
+    const rss = memory(pid).rss;
+    rssSamples.push(rss);
+    peakRss = Math.max(peakRss, rss);
   }, 100);
   const phases = 4;
   const phaseSeconds = Math.max(1, Math.round(options.seconds / phases));
@@ -153,6 +165,7 @@ async function verifyUniformly(
       const result = await load(phaseSeconds);
       assertClean(result);
       const end = await cacheFigures(server.url);
+      heapSamples.push({ used: end.heapUsed, total: end.heapTotal });
       longestStallMs = Math.max(longestStallMs, end.loopDelayMaxMs);
       coldCounts = {
         hits: coldCounts.hits + end.hits - start.hits,
@@ -185,6 +198,9 @@ async function verifyUniformly(
     rssWhenFull,
     heapUsedWhenFull: figures.heapUsed,
     heapTotalWhenFull: figures.heapTotal,
+    rssWhileFull: median(rssSamples),
+    heapUsedWhileFull: median(heapSamples.map((sample) => sample.used)),
+    heapTotalWhileFull: median(heapSamples.map((sample) => sample.total)),
     peakRss: Math.max(peakRss, memory(pid).rss),
     serverCpu: steady.serverCpu,
     serverMicrosPerRequest: steady.serverMicrosPerRequest,
