@@ -17,7 +17,7 @@ export interface KeywardMigration extends Migration {
 }
 
 // Loaded when they run: every other command checks the schema by the migrations' names alone, and
-// loading the code of all of them was a tenth of `keyward keys list`'s start-up.
+// needn't load (and compile) their code at each start.
 const migrations: Record<string, () => Promise<KeywardMigration>> = {
   "0001-core": () => import("./migrations/0001-core.js"),
   "0002-marketplace": () => import("../marketplace/migration.js"),

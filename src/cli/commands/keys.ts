@@ -44,8 +44,9 @@ const printedOnce =
   "This is the only time the full key will ever be shown. Store it in a secure location now.";
 
 /**
- * Each subcommand loads what it runs when it runs: `keys list` doesn't load key creation, its
- * webhooks and audit trail (the modules and zod schemas of every sibling were half its start-up).
+ * Each subcommand loads what it runs when it runs: `keys list` doesn't load key creation, rolling and
+ * revocation with their webhooks, audit trail and zod schemas (≈100 KB of JavaScript, ≈20 ms of its
+ * start-up, ARCHITECTURE.md "Start-up").
  */
 export function registerKeyCommands(program: Command): void {
   const keys = program.command("keys").description(commandIndex.keys.description);
