@@ -1,7 +1,8 @@
 // The verification cache's own memory per entry, without the server around it: fills a KeyCache through
-// the real cache-miss reader with rows (each entry then evaluated once, as a request does) as the database returns them (fresh strings), and measures what
-// a cache of the larger size adds to the heap after a full GC (a smaller one is filled first, so the
-// figure excludes start-up allocations). Runs in its own process with --expose-gc (`cacheMemoryPerEntry`).
+// the real cache-miss reader with rows as the database returns them (fresh strings), each entry then
+// evaluated once as a request does, and measures what a cache of the larger size adds to the heap after
+// a full GC (a smaller one is filled first, so the figure excludes start-up allocations). Runs in its
+// own process with --expose-gc (`cacheMemoryPerEntry`).
 import { execFileSync } from "node:child_process";
 import { resolve } from "node:path";
 import type { KeyHashRow } from "../src/db/key-lookup.js";

@@ -143,14 +143,9 @@ async function verifyUniformly(
       authorizationFor: () => `Bearer ${keys.secretFor(Math.floor(Math.random() * hotKeys))}`,
       serverPid: pid,
     });
-  let peakRss = rssWhenFull;
-  const rssSamples: number[] = [];
+  const rssSamples: number[] = [rssWhenFull];
   const heapSamples: { used: number; total: number }[] = [];
-  const sampler = setInterval(() => {
-    const rss = memory(pid).rss;
-    rssSamples.push(rss);
-    peakRss = Math.max(peakRss, rss);
-  }, 100);
+  const sampler = setInterval(() => rssSamples.push(memory(pid).rss), 100);
   const phases = 4;
   const phaseSeconds = Math.max(1, Math.round(options.seconds / phases));
   const cold: LoadResult[] = [];
@@ -201,7 +196,7 @@ async function verifyUniformly(
     rssWhileFull: median(rssSamples),
     heapUsedWhileFull: median(heapSamples.map((sample) => sample.used)),
     heapTotalWhileFull: median(heapSamples.map((sample) => sample.total)),
-    peakRss: Math.max(peakRss, memory(pid).rss),
+    peakRss: Math.max(...rssSamples, memory(pid).rss),
     serverCpu: steady.serverCpu,
     serverMicrosPerRequest: steady.serverMicrosPerRequest,
     hot: hotPooled,
